@@ -1,0 +1,210 @@
+/**
+ * The errors of the cache itself, as a `_tag` union. They are values: no function of this library throws them.
+ * The errors of a cached function are never turned into a `CacheError`; they keep their own type.
+ *
+ * @since 0.1.0
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A store operation failed (a remote store was down, timed out, refused the write, ...).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreFailure {
+  readonly _tag: 'StoreFailure'
+  readonly operation: 'get' | 'set' | 'delete' | 'clear' | 'size'
+  readonly key?: string
+  readonly cause: unknown
+}
+
+/**
+ * A stored entry did not pass the entity codec. Caches treat it as a miss, delete it and report it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DecodeFailure {
+  readonly _tag: 'DecodeFailure'
+  readonly key: string
+  /** One line per validation error, in the order io-ts reports them. */
+  readonly errors: ReadonlyArray<string>
+}
+
+/**
+ * An argument could not be turned into a key: its runtime value does not fit the key codec.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface KeyEncodeFailure {
+  readonly _tag: 'KeyEncodeFailure'
+  /** Where in the argument the bad value is, as `$`, `$.userId`, `$[1]`, ... */
+  readonly path: string
+  readonly actual: unknown
+  readonly expected: string
+}
+
+/**
+ * The configuration given to a cache is not valid; `fields` names each bad field.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface InvalidConfig {
+  readonly _tag: 'InvalidConfig'
+  readonly cache: string
+  readonly fields: ReadonlyArray<{ readonly field: string; readonly message: string }>
+}
+
+/**
+ * A cached `TaskEither` function threw, or its `Task` rejected, instead of returning a `Left`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface UnexpectedError {
+  readonly _tag: 'UnexpectedError'
+  readonly cause: unknown
+}
+
+/**
+ * Every error of the cache itself.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type CacheError = StoreFailure | DecodeFailure | KeyEncodeFailure | InvalidConfig | UnexpectedError
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ */
+export const storeFailure = (operation: StoreFailure['operation'], cause: unknown, key?: string): CacheError =>
+  key === undefined ? { _tag: 'StoreFailure', operation, cause } : { _tag: 'StoreFailure', operation, key, cause }
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ */
+export const decodeFailure = (key: string, errors: ReadonlyArray<string>): CacheError => ({
+  _tag: 'DecodeFailure',
+  key,
+  errors
+})
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ */
+export const keyEncodeFailure = (path: string, actual: unknown, expected: string): KeyEncodeFailure => ({
+  _tag: 'KeyEncodeFailure',
+  path,
+  actual,
+  expected
+})
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ */
+export const invalidConfig = (cache: string, fields: InvalidConfig['fields']): CacheError => ({
+  _tag: 'InvalidConfig',
+  cache,
+  fields
+})
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ */
+export const unexpectedError = (cause: unknown): CacheError => ({ _tag: 'UnexpectedError', cause })
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const show = (u: unknown): string => {
+  if (typeof u === 'string') return JSON.stringify(u)
+  if (typeof u === 'bigint') return `${u}n`
+  if (typeof u === 'function') return '<function>'
+  if (typeof u === 'symbol') return u.toString()
+  try {
+    return JSON.stringify(u) ?? String(u)
+  } catch {
+    return String(u)
+  }
+}
+
+/**
+ * A one-line, human-readable description of the error.
+ *
+ * @example
+ * import { CacheError } from 'best-simple-cache'
+ * import * as assert from 'assert'
+ *
+ * assert.strictEqual(
+ *   CacheError.message(CacheError.invalidConfig('user', [{ field: 'ttl', message: 'must be >= 0, got -1' }])),
+ *   'invalid config for cache "user": ttl: must be >= 0, got -1'
+ * )
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const message = (e: CacheError): string => {
+  switch (e._tag) {
+    case 'StoreFailure':
+      return `store ${e.operation} failed${e.key === undefined ? '' : ` for key ${show(e.key)}`}: ${causeMessage(e.cause)}`
+    case 'DecodeFailure':
+      return `stored entry ${show(e.key)} failed the entity codec: ${e.errors.join('; ')}`
+    case 'KeyEncodeFailure':
+      return `cannot encode key: at ${e.path} expected ${e.expected}, got ${show(e.actual)}`
+    case 'InvalidConfig':
+      return `invalid config for cache ${show(e.cache)}: ${e.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`
+    case 'UnexpectedError':
+      return `the cached function threw: ${causeMessage(e.cause)}`
+  }
+}
+
+const causeMessage = (cause: unknown): string => (cause instanceof Error ? cause.message : show(cause))
+
+/**
+ * Turns a `CacheError` into an `Error` (its `message` from `message`, the `CacheError` as its `cause`), for APIs
+ * that must reject or throw.
+ *
+ * @example
+ * import { CacheError } from 'best-simple-cache'
+ * import * as assert from 'assert'
+ *
+ * const e = CacheError.toError(CacheError.unexpectedError('boom'))
+ * assert.ok(e instanceof Error)
+ * assert.deepStrictEqual(e.cause, { _tag: 'UnexpectedError', cause: 'boom' })
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const toError = (e: CacheError): Error => new Error(message(e), { cause: e })
+
+/**
+ * Is `u` a `CacheError`? Useful in the `Promise` API, where a rejection can come from the cache or the function.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const isCacheError = (u: unknown): u is CacheError =>
+  typeof u === 'object' &&
+  u !== null &&
+  '_tag' in u &&
+  (u._tag === 'StoreFailure' ||
+    u._tag === 'DecodeFailure' ||
+    u._tag === 'KeyEncodeFailure' ||
+    u._tag === 'InvalidConfig' ||
+    u._tag === 'UnexpectedError')

@@ -1,0 +1,80 @@
+/**
+ * The storage interface behind a cache. Every operation is a `TaskEither<CacheError, _>`, so a store can live in
+ * this process (`MemoryStore`, the default) or in another one (a Redis store implements the same interface).
+ *
+ * A cache does not build its store: it is given a `StoreFactory` and calls it once with a `StoreContext`, which
+ * carries what a store may need: the cache's name (a key prefix for a shared remote store), the entity codec (a
+ * remote store encodes values with it on `set` and decodes them on `get`, answering a `DecodeFailure` when a
+ * stored entry does not pass it), the maximum size, the clock, and a callback for evictions.
+ *
+ * Contract (each implementation is tested against it):
+ * 1. `get` after `set(key, a)` answers `some(a)` until the entry expires, is deleted, cleared or evicted.
+ * 2. With `ttl = d`, an entry set at time `t` is a miss at `now >= t + d`; without `ttl` it never expires.
+ * 3. `delete` and `clear` remove entries; deleting a missing key is not an error.
+ * 4. Keys are opaque strings made by a `KeyCodec`; a store may prefix them but must not otherwise change them.
+ *
+ * @since 0.1.0
+ */
+import type { Option } from 'fp-ts/Option'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import type * as t from 'io-ts'
+import type { CacheError } from './CacheError'
+import type { Clock } from './Clock'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * An io-ts codec for the cached entity: `is` checks a value, `encode` turns it into what a remote store keeps,
+ * `decode` validates what comes back.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type EntityCodec<A> = t.Type<A, unknown, unknown>
+
+/**
+ * Storage for the entries of one cache.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Store<A> {
+  /** The entry for `key`, or `none` on a miss (absent or expired). */
+  readonly get: (key: string) => TaskEither<CacheError, Option<A>>
+  /** Stores `value` under `key`; `ttl` in milliseconds, none meaning the entry does not expire. */
+  readonly set: (key: string, value: A, ttl?: number) => TaskEither<CacheError, void>
+  /** Removes the entry for `key`, if any. */
+  readonly delete: (key: string) => TaskEither<CacheError, void>
+  /** Removes every entry of this store. */
+  readonly clear: TaskEither<CacheError, void>
+  /** How many entries the store holds, where the store can tell cheaply. */
+  readonly size?: TaskEither<CacheError, number>
+}
+
+/**
+ * What a cache tells its store when it makes it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreContext<A> {
+  /** The cache's name: a remote store shared by several caches prefixes its keys with it. */
+  readonly name: string
+  /** The entity codec: a remote store encodes with it on `set` and decodes with it on `get`. */
+  readonly codec: EntityCodec<A>
+  /** The most entries the store may hold; `0` is unbounded. */
+  readonly maxSize: number
+  readonly clock: Clock
+  /** To be called with the key of each entry the store evicts to make room. */
+  readonly onEvict: (key: string) => void
+}
+
+/**
+ * Makes the store of a cache.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StoreFactory = <A>(context: StoreContext<A>) => Store<A>

@@ -1,0 +1,48 @@
+/**
+ * Helpers shared by the combinators: turning each kind of function result into a `Promise<Either>` that never
+ * rejects, and back.
+ *
+ * @internal
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import * as CE from './CacheError'
+import type { CacheError } from './CacheError'
+
+/**
+ * Runs a `TaskEither` made by `make`; a throw or a rejection becomes a `Left` of `UnexpectedError`.
+ *
+ * @internal
+ */
+export const runTaskEither = <E, A>(make: () => TaskEither<E, A>): Promise<Either<E | CacheError, A>> => {
+  try {
+    return make()().then(undefined, (e: unknown) => E.left(CE.unexpectedError(e)))
+  } catch (e) {
+    return Promise.resolve(E.left(CE.unexpectedError(e)))
+  }
+}
+
+/**
+ * Runs a function returning a `Promise` or a plain value; a throw or a rejection becomes a `Left` of the original
+ * error.
+ *
+ * @internal
+ */
+export const runAsync = <A>(make: () => Promise<A> | A): Promise<Either<unknown, A>> =>
+  new Promise<A>((resolve) => resolve(make())).then(E.right, E.left)
+
+/**
+ * The value of a `Right`, or a rejection with the error of a `Left`.
+ *
+ * @internal
+ */
+export const unwrap = <A>(r: Either<unknown, A>): A | Promise<never> => (E.isRight(r) ? r.right : Promise.reject(r.left))
+
+/**
+ * A rejected promise for a cache's own error.
+ *
+ * @internal
+ */
+export const reject = (e: CacheError): Promise<never> => Promise.reject(CE.toError(e))

@@ -1,0 +1,91 @@
+/**
+ * `withCache(cache)(f)`: `f` with its results cached. The key comes from `f`'s arguments through the cache's key
+ * codec; a hit answers from the store, a miss runs `f` once for all concurrent callers of that key and stores a
+ * success. Failures are never stored.
+ *
+ * `withCache` is for functions returning a `TaskEither`; `withCacheAsync` for functions returning a `Promise` or a
+ * plain value. Both keep `f`'s parameters; the result type is the cache's entity type.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import type { Cache } from './Cache'
+import type { CacheError } from './CacheError'
+import { reject, runAsync, runTaskEither, unwrap } from './internal'
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Caches a function returning a `TaskEither`. Its error type gains `CacheError`: a `KeyEncodeFailure` when the
+ * arguments cannot be encoded (`f` does not run), an `UnexpectedError` when `f` throws or its task rejects.
+ * Store failures do not fail the call: they are reported as events and `f`'s result is returned.
+ *
+ * @example
+ * import { Cache, KeyCodec, withCache } from 'best-simple-cache'
+ * import * as TE from 'fp-ts/TaskEither'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const squares = Cache.unsafeMake({ name: 'square', codec: t.number, key: KeyCodec.int })
+ * let calls = 0
+ * const square = withCache(squares)((n: number) => TE.fromIO(() => { calls++; return n * n }))
+ *
+ * async function main() {
+ *   assert.deepStrictEqual(await square(4)(), E.right(16))
+ *   assert.deepStrictEqual(await square(4)(), E.right(16))
+ *   assert.strictEqual(calls, 1)
+ * }
+ * main()
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const withCache =
+  <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) =>
+  <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, A>) =>
+  (...args) =>
+  () => {
+    const key = cache.keyOfArgs(args)
+    return E.isLeft(key) ? Promise.resolve(key) : cache.load(key.right, () => runTaskEither(() => f(...args)))
+  }
+
+/**
+ * Caches a function returning a `Promise` or a plain value; the cached function returns a `Promise`. It rejects
+ * with `f`'s own error when `f` fails, and with an `Error` whose `cause` is the `KeyEncodeFailure` when the
+ * arguments cannot be encoded.
+ *
+ * @example
+ * import { Cache, KeyCodec, withCacheAsync } from 'best-simple-cache'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const User = t.type({ id: t.number, name: t.string })
+ * const users = Cache.unsafeMake({ name: 'user', codec: User, key: KeyCodec.struct({ userId: KeyCodec.int }) })
+ * let calls = 0
+ * const getUser = withCacheAsync(users)(async ({ userId }: { userId: number }) => {
+ *   calls++
+ *   return { id: userId, name: 'Ann' }
+ * })
+ *
+ * async function main() {
+ *   const [a, b] = await Promise.all([getUser({ userId: 1 }), getUser({ userId: 1 })])
+ *   assert.deepStrictEqual(a, { id: 1, name: 'Ann' })
+ *   assert.strictEqual(a, b)
+ *   assert.strictEqual(calls, 1)
+ * }
+ * main()
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const withCacheAsync =
+  <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) =>
+  <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) =>
+  (...args) => {
+    const key = cache.keyOfArgs(args)
+    return E.isLeft(key) ? reject(key.left) : cache.load(key.right, () => runAsync(() => f(...args))).then(unwrap)
+  }
