@@ -44,6 +44,19 @@ export interface KeyCodec<A> {
  */
 export type TypeOf<C> = C extends KeyCodec<infer A> ? A : never
 
+/**
+ * The object type a `struct` of these property codecs encodes: a property whose codec accepts `undefined`
+ * (`optional`) may be left out.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export type StructOf<P> = {
+  readonly [K in keyof P as undefined extends TypeOf<P[K]> ? never : K]: TypeOf<P[K]>
+} & {
+  readonly [K in keyof P as undefined extends TypeOf<P[K]> ? K : never]?: TypeOf<P[K]>
+}
+
 // -------------------------------------------------------------------------------------
 // internal
 // -------------------------------------------------------------------------------------
@@ -191,10 +204,8 @@ export const date: KeyCodec<Date> = fromUnsafe((d, path) =>
  * @category combinators
  * @since 0.1.0
  */
-export const struct = <A>(properties: { readonly [K in keyof A]: KeyCodec<A[K]> }): KeyCodec<{
-  readonly [K in keyof A]: A[K]
-}> => {
-  const names = Object.keys(properties) as Array<keyof A & string>
+export const struct = <P extends Readonly<Record<string, KeyCodec<never>>>>(properties: P): KeyCodec<StructOf<P>> => {
+  const names = Object.keys(properties)
   const labels = names.map((name, i) => `${i === 0 ? '{' : ','}${escape(name)}:`)
   const codecs = names.map((name) => unsafe(properties[name] as KeyCodec<unknown>))
   const paths = names.map((name) => `.${name}`)
@@ -202,8 +213,7 @@ export const struct = <A>(properties: { readonly [K in keyof A]: KeyCodec<A[K]> 
     if (typeof a !== 'object' || a === null) return fail(path, a, 'an object')
     let out = names.length === 0 ? '{' : ''
     for (let i = 0; i < names.length; i++) {
-      const name = names[i] as keyof A & string
-      out += (labels[i] as string) + (codecs[i] as Unsafe)(a[name], path + paths[i])
+      out += (labels[i] as string) + (codecs[i] as Unsafe)((a as Record<string, unknown>)[names[i] as string], path + paths[i])
     }
     return out + '}'
   })
