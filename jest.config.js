@@ -7,5 +7,5 @@ module.exports = {
   // ts-jest type-checks every test file; 151002 only says node16 'module' prefers isolatedModules
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }] },
   collectCoverageFrom: ['lib/**/*.ts'],
-  testTimeout: 60000
+  testTimeout: 20000
 }

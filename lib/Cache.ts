@@ -311,7 +311,7 @@ export function make<A, Args extends ReadonlyArray<unknown>>(
 export function make<A>(
   options: KeyOptions<A, unknown> | ArgsOptions<A, ReadonlyArray<unknown>>
 ): Either<CacheError, Cache<A, ReadonlyArray<unknown>>> {
-  const resolved = resolveConfig(options.name, options.config ?? {})
+  const resolved = resolveConfig(options.name, options.config === undefined ? {} : options.config)
   if (E.isLeft(resolved)) return resolved
   return E.right(build(options, resolved.right))
 }
