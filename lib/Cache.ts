@@ -39,12 +39,12 @@ import type { EntityCodec, Store, StoreFactory } from './Store'
 // config
 // -------------------------------------------------------------------------------------
 
-const NonNegativeFinite = t.refinement(
+const NonNegativeFinite = /*#__PURE__*/ t.refinement(
   t.number,
   (n) => Number.isFinite(n) && n >= 0,
   'a finite number of milliseconds >= 0'
 )
-const NonNegativeInt = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'an integer >= 0')
+const NonNegativeInt = /*#__PURE__*/ t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'an integer >= 0')
 
 /**
  * The io-ts codec of a cache's config: `ttl` (milliseconds, none = entries never expire), `maxSize` (entries,
@@ -53,7 +53,7 @@ const NonNegativeInt = t.refinement(t.number, (n) => Number.isSafeInteger(n) && 
  * @category config
  * @since 0.1.0
  */
-export const Config = t.partial({ ttl: NonNegativeFinite, maxSize: NonNegativeInt, disabled: t.boolean }, 'Config')
+export const Config = /*#__PURE__*/ t.partial({ ttl: NonNegativeFinite, maxSize: NonNegativeInt, disabled: t.boolean }, 'Config')
 
 /**
  * A cache config as written by its user.
@@ -75,7 +75,7 @@ export interface ResolvedConfig {
   readonly disabled: boolean
 }
 
-const configFields = Object.keys(Config.props)
+const configFields = /*#__PURE__*/ Object.keys(Config.props)
 
 const describe = (u: unknown): string => {
   if (typeof u === 'string') return JSON.stringify(u)
@@ -578,10 +578,12 @@ const build = <A>(
 // utils
 // -------------------------------------------------------------------------------------
 
-/**
- * The error type of cache operations, re-exported for convenience.
- *
- * @category utils
- * @since 0.1.0
- */
-export type { CacheError }
+export type {
+  /**
+   * The error type of cache operations, re-exported for convenience.
+   *
+   * @category utils
+   * @since 0.1.0
+   */
+  CacheError
+}

@@ -85,6 +85,8 @@ export type CacheError = StoreFailure | DecodeFailure | KeyEncodeFailure | Inval
 // -------------------------------------------------------------------------------------
 
 /**
+ * Makes a `StoreFailure`.
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -92,6 +94,8 @@ export const storeFailure = (operation: StoreFailure['operation'], cause: unknow
   key === undefined ? { _tag: 'StoreFailure', operation, cause } : { _tag: 'StoreFailure', operation, key, cause }
 
 /**
+ * Makes a `DecodeFailure`.
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -102,6 +106,8 @@ export const decodeFailure = (key: string, errors: ReadonlyArray<string>): Cache
 })
 
 /**
+ * Makes a `KeyEncodeFailure`.
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -113,6 +119,8 @@ export const keyEncodeFailure = (path: string, actual: unknown, expected: string
 })
 
 /**
+ * Makes an `InvalidConfig`.
+ *
  * @category constructors
  * @since 0.1.0
  */
@@ -123,6 +131,8 @@ export const invalidConfig = (cache: string, fields: InvalidConfig['fields']): C
 })
 
 /**
+ * Makes an `UnexpectedError`.
+ *
  * @category constructors
  * @since 0.1.0
  */

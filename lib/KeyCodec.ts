@@ -122,7 +122,7 @@ const num = (n: number): string => (n === 0 ? '0' : String(n)) // -0 and 0 are e
  * @category primitives
  * @since 0.1.0
  */
-export const string: KeyCodec<string> = fromUnsafe((s, path) =>
+export const string: KeyCodec<string> = /*#__PURE__*/ fromUnsafe((s, path) =>
   typeof s === 'string' ? escape(s) : fail(path, s, 'string')
 )
 
@@ -132,7 +132,7 @@ export const string: KeyCodec<string> = fromUnsafe((s, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const number: KeyCodec<number> = fromUnsafe((n, path) =>
+export const number: KeyCodec<number> = /*#__PURE__*/ fromUnsafe((n, path) =>
   typeof n === 'number' ? num(n) : fail(path, n, 'number')
 )
 
@@ -150,7 +150,7 @@ export const number: KeyCodec<number> = fromUnsafe((n, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const int: KeyCodec<number> = fromUnsafe((n, path) =>
+export const int: KeyCodec<number> = /*#__PURE__*/ fromUnsafe((n, path) =>
   Number.isSafeInteger(n) ? num(n) : fail(path, n, 'a safe integer')
 )
 
@@ -160,7 +160,7 @@ export const int: KeyCodec<number> = fromUnsafe((n, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const boolean: KeyCodec<boolean> = fromUnsafe((b, path) =>
+export const boolean: KeyCodec<boolean> = /*#__PURE__*/ fromUnsafe((b, path) =>
   typeof b === 'boolean' ? (b ? 'true' : 'false') : fail(path, b, 'boolean')
 )
 
@@ -170,7 +170,7 @@ export const boolean: KeyCodec<boolean> = fromUnsafe((b, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const bigint: KeyCodec<bigint> = fromUnsafe((b, path) =>
+export const bigint: KeyCodec<bigint> = /*#__PURE__*/ fromUnsafe((b, path) =>
   typeof b === 'bigint' ? `${b}n` : fail(path, b, 'bigint')
 )
 
@@ -180,7 +180,7 @@ export const bigint: KeyCodec<bigint> = fromUnsafe((b, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const date: KeyCodec<Date> = fromUnsafe((d, path) =>
+export const date: KeyCodec<Date> = /*#__PURE__*/ fromUnsafe((d, path) =>
   d instanceof Date && !Number.isNaN(d.getTime()) ? escape(d.toISOString()) : fail(path, d, 'a valid Date')
 )
 

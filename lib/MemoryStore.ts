@@ -48,7 +48,7 @@ export interface MemoryStoreOptions {
 // constructors
 // -------------------------------------------------------------------------------------
 
-const done = Promise.resolve(E.right(undefined))
+const done = /*#__PURE__*/ Promise.resolve(E.right(undefined))
 const noEvict = (): void => undefined
 
 /**

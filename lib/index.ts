@@ -6,62 +6,113 @@
  * @since 0.1.0
  */
 
+export {
+  /**
+   * Caches a function returning a `TaskEither`.
+   *
+   * @category combinators
+   * @since 0.1.0
+   */
+  withCache,
+  /**
+   * Caches a function returning a `Promise` or a plain value.
+   *
+   * @category combinators
+   * @since 0.1.0
+   */
+  withCacheAsync
+} from './withCache'
+export {
+  /**
+   * Invalidates the entry named by the arguments after a `TaskEither` write succeeds.
+   *
+   * @category combinators
+   * @since 0.1.0
+   */
+  invalidateAfter,
+  /**
+   * Invalidates the entry named by the arguments after a `Promise` (or plain) write succeeds.
+   *
+   * @category combinators
+   * @since 0.1.0
+   */
+  invalidateAfterAsync
+} from './invalidateAfter'
+export {
+  /**
+   * Invalidates, then reloads through the cached getter, after a `TaskEither` write succeeds.
+   *
+   * @category combinators
+   * @since 0.1.0
+   */
+  refreshAfterBy,
+  /**
+   * Invalidates, then reloads through the cached getter, after a `Promise` (or plain) write succeeds.
+   *
+   * @category combinators
+   * @since 0.1.0
+   */
+  refreshAfterByAsync
+} from './refreshAfterBy'
 /**
- * @category combinators
- * @since 0.1.0
- */
-export { withCache, withCacheAsync } from './withCache'
-/**
- * @category combinators
- * @since 0.1.0
- */
-export { invalidateAfter, invalidateAfterAsync } from './invalidateAfter'
-/**
- * @category combinators
- * @since 0.1.0
- */
-export { refreshAfterBy, refreshAfterByAsync } from './refreshAfterBy'
-/**
+ * The entity cache: config, operations, events and stats.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as Cache from './Cache'
 /**
+ * The errors of the cache itself.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as CacheError from './CacheError'
 /**
+ * Injected time: the system clock and a manual clock for tests.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as Clock from './Clock'
 /**
+ * Encoders from arguments to cache keys.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as KeyCodec from './KeyCodec'
 /**
+ * Permits per key, for single-flight loads.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as KeyedSemaphore from './KeyedSemaphore'
 /**
+ * The persistent (immutable) LRU + TTL structure.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as LruTtl from './LruTtl'
 /**
+ * The default store: `LruTtl` behind a `Ref`.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as MemoryStore from './MemoryStore'
 /**
+ * A mutable cell with one `modify`.
+ *
  * @category modules
  * @since 0.1.0
  */
 export * as Ref from './Ref'
 /**
+ * The storage interface behind a cache.
+ *
  * @category modules
  * @since 0.1.0
  */

@@ -1,0 +1,94 @@
+// Builds dist/ from lib/: one output file per source module (preserveModules), in two formats, each with its own
+// declarations, so that Node (ESM and CJS), bundlers and TypeScript (node10, node16, bundler) all find their file.
+//
+//   dist/esm/*.mjs + *.d.mts   ESM; imports of fp-ts/io-ts point at their CommonJS files with an extension
+//   dist/cjs/*.cjs + *.d.cts   CommonJS
+//
+// fp-ts and io-ts are peer dependencies and stay external. They publish no `exports` map, so native ESM can
+// neither import a directory (`fp-ts/Option`) nor guess an extension (`fp-ts/lib/Option`). The ESM build therefore
+// rewrites every import of them to the file Node can load: `fp-ts/Option` -> `fp-ts/lib/Option.js`,
+// `io-ts` -> `io-ts/lib/index.js`. The CJS build uses `fp-ts/lib/Option`, which `require` resolves directly.
+import typescript from '@rollup/plugin-typescript'
+import { dts } from 'rollup-plugin-dts'
+
+const input = 'lib/index.ts'
+const peers = ['fp-ts', 'io-ts']
+
+/** The peer a module id belongs to, and the subpath after it (`''` for the package root). */
+const peerOf = (id) => {
+  for (const name of peers) {
+    if (id === name) return { name, subpath: '' }
+    if (id.startsWith(`${name}/`)) return { name, subpath: id.slice(name.length + 1) }
+  }
+  return undefined
+}
+
+const external = (id) => peerOf(id) !== undefined || id.startsWith('node:')
+
+/**
+ * The specifier the output uses for a peer import: `fp-ts/X`, `fp-ts/lib/X`, `fp-ts/lib/X.js` all become
+ * `fp-ts/lib/X` plus `extension`; the package root becomes `lib/index`.
+ */
+const peerPath = (extension) => (id) => {
+  const peer = peerOf(id)
+  if (peer === undefined) return id
+  const module = peer.subpath.replace(/^lib\//, '').replace(/\.js$/, '') || 'index'
+  if (module.startsWith('es6/')) throw new Error(`import ${id} from lib/ instead: es6/ is not a Node module`)
+  return `${peer.name}/lib/${module}${extension}`
+}
+
+const esmPaths = peerPath('.js')
+const cjsPaths = peerPath('')
+
+const jsOutput = {
+  preserveModules: true,
+  preserveModulesRoot: 'lib',
+  generatedCode: 'es2015'
+}
+
+export default [
+  {
+    input,
+    external,
+    plugins: [typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: false })],
+    output: [
+      {
+        ...jsOutput,
+        dir: 'dist/esm',
+        format: 'es',
+        entryFileNames: '[name].mjs',
+        paths: esmPaths
+      },
+      {
+        ...jsOutput,
+        dir: 'dist/cjs',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        exports: 'named',
+        interop: 'auto',
+        paths: cjsPaths
+      }
+    ]
+  },
+  {
+    input,
+    external,
+    plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } })],
+    output: [
+      {
+        ...jsOutput,
+        dir: 'dist/esm',
+        format: 'es',
+        entryFileNames: '[name].d.mts',
+        paths: esmPaths
+      },
+      {
+        ...jsOutput,
+        dir: 'dist/cjs',
+        format: 'es',
+        entryFileNames: '[name].d.cts',
+        paths: cjsPaths
+      }
+    ]
+  }
+]

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Smoke tests of the built package as a consumer gets it: packs the package (`npm pack`, so `files` and the
+# `exports` map are what is tested), installs the tarball into a temporary consumer folder next to links to this
+# project's fp-ts, io-ts and TypeScript (no network), then
+#   - node esm.mjs     import() from native ESM (tests/dist/esm.mjs)
+#   - node cjs.cjs     require() (tests/dist/cjs.cjs)
+#   - tsc              a .mts and a .cts consumer under module/moduleResolution node16 (tests/dist/.ts-consumer)
+# Prints one `ok - ...` or `not ok - ...` line per check, then `# dist: N ok, M not ok`. With DIST_RESULTS_FILE
+# set, also writes `N M` there (used by .ci/run). Needs `npm run build` first; `npm run test:dist` does both.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; }
+
+finish() {
+  echo "# dist: ${passed} ok, ${failed} not ok"
+  if [ -n "${DIST_RESULTS_FILE:-}" ]; then echo "${passed} ${failed}" >"$DIST_RESULTS_FILE"; fi
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+if [ ! -f dist/esm/index.mjs ] || [ ! -f dist/cjs/index.cjs ]; then
+  not_ok "dist/ is built (run npm run build)"
+  finish
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/best-simple-cache-dist.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+consumer="$work/consumer"
+mkdir -p "$consumer/node_modules/best-simple-cache" "$consumer/node_modules/@types"
+if npm pack --silent --pack-destination "$work" >"$work/pack.log" 2>&1 &&
+  tar -xzf "$work"/best-simple-cache-*.tgz -C "$consumer/node_modules/best-simple-cache" --strip-components=1; then
+  ok "npm pack, and the tarball unpacks"
+else
+  cat "$work/pack.log"
+  not_ok "npm pack, and the tarball unpacks"
+  finish
+fi
+for dep in fp-ts io-ts typescript; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
+echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
+cp tests/dist/suite.cjs tests/dist/esm.mjs tests/dist/cjs.cjs "$consumer/"
+cp tests/dist/.ts-consumer/*.mts tests/dist/.ts-consumer/*.cts tests/dist/.ts-consumer/*.json "$consumer/"
+
+# Each runner prints its own ok / not ok lines; count them, and count a runner that crashed before any as one.
+run_node() {
+  local label="$1" file="$2" out status
+  out="$(cd "$consumer" && node "$file" 2>&1)"
+  status=$?
+  echo "$out"
+  local p f
+  p=$(grep -c '^ok - ' <<<"$out")
+  f=$(grep -c '^not ok - ' <<<"$out")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then not_ok "$label: node $file exited with $status"; fi
+}
+run_node esm esm.mjs
+run_node cjs cjs.cjs
+
+type_check() {
+  local config="$1" name="$2" out
+  if out="$(cd "$consumer" && node node_modules/typescript/bin/tsc -p "$config" 2>&1)"; then
+    ok "types: $name type-checks"
+  else
+    echo "$out" | sed 's/^/    /'
+    not_ok "types: $name type-checks"
+  fi
+}
+type_check tsconfig.esm.json "esm.mts (node16, ESM: import condition, .d.mts)"
+type_check tsconfig.cjs.json "cjs.cts (node16, CommonJS: require condition, .d.cts)"
+
+finish

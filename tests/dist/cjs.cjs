@@ -1,0 +1,28 @@
+// Smoke test of the built package from CommonJS: `require('best-simple-cache')` as a consumer writes it.
+// Runs from a consumer folder where the packed package is installed (scripts/test-dist.sh), or from the repo
+// (the package requires itself through its `exports` map) after `npm run build`.
+'use strict'
+const { readdirSync } = require('node:fs')
+const path = require('node:path')
+const assert = require('node:assert/strict')
+const pkg = require('best-simple-cache')
+const t = require('io-ts')
+const E = require('fp-ts/Either')
+const suite = require('./suite.cjs')
+
+const entry = require.resolve('best-simple-cache')
+
+suite.run('cjs', [
+  ['the require condition resolves to dist/cjs/index.cjs', () => assert.match(entry, /[\\/]dist[\\/]cjs[\\/]index\.cjs$/)],
+  [
+    'every dist/cjs module loads',
+    () => {
+      const dir = path.dirname(entry)
+      const files = readdirSync(dir).filter((f) => f.endsWith('.cjs'))
+      assert.ok(files.length > 1)
+      for (const f of files) require(path.join(dir, f))
+    }
+  ],
+  ['deep imports are closed by the exports map', () => assert.throws(() => require('best-simple-cache/dist/cjs/Ref.cjs'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' })],
+  ...suite.checks(pkg, { t, E })
+])
