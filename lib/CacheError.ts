@@ -202,19 +202,3 @@ const causeMessage = (cause: unknown): string => (cause instanceof Error ? cause
  * @since 0.1.0
  */
 export const toError = (e: CacheError): Error => new Error(message(e), { cause: e })
-
-/**
- * Is `u` a `CacheError`? Useful in the `Promise` API, where a rejection can come from the cache or the function.
- *
- * @category utils
- * @since 0.1.0
- */
-export const isCacheError = (u: unknown): u is CacheError =>
-  typeof u === 'object' &&
-  u !== null &&
-  '_tag' in u &&
-  (u._tag === 'StoreFailure' ||
-    u._tag === 'DecodeFailure' ||
-    u._tag === 'KeyEncodeFailure' ||
-    u._tag === 'InvalidConfig' ||
-    u._tag === 'UnexpectedError')
