@@ -221,9 +221,21 @@ export interface Cache<A, Args extends ReadonlyArray<unknown>> {
    * `load` must not reject.
    */
   readonly load: <E>(key: string, load: () => Promise<Either<E, A>>) => Promise<Either<E | CacheError, A>>
+  /**
+   * @internal the value for `key` if the store can tell at once that it is a hit (counted as one), else `MISS`,
+   * which is not counted: `load` then looks the key up and counts the miss
+   */
+  readonly hitNow: (key: string) => A | typeof MISS
   /** @internal report an event */
   readonly emit: (event: CacheEvent) => void
 }
+
+/**
+ * What `hitNow` answers when it has no hit to give.
+ *
+ * @internal
+ */
+export const MISS: unique symbol = Symbol('best-simple-cache/MISS')
 
 /**
  * What every cache is made from.
@@ -510,6 +522,16 @@ const build = <A>(
     })
   }
 
+  const getSync = store.getSync
+  const hitNow = (key: string): A | typeof MISS => {
+    if (disabled || getSync === undefined) return MISS
+    const r = getSync(key)
+    if (E.isLeft(r) || O.isNone(r.right)) return MISS
+    counters.hits++
+    if (listeners.length > 0) emit({ _tag: 'Hit', key })
+    return r.right.value
+  }
+
   const getByKey = (key: string): TaskEither<CacheError, Option<A>> =>
     disabled ? () => Promise.resolve(E.right(O.none)) : () => lookup(key)
 
@@ -570,6 +592,7 @@ const build = <A>(
     },
     inFlight: () => flights.size,
     load,
+    hitNow,
     emit
   }
 }

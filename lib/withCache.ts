@@ -10,6 +10,7 @@
  */
 import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
+import { MISS } from './Cache'
 import type { Cache } from './Cache'
 import type { CacheError } from './CacheError'
 import { reject, runAsync, runTaskEither, unwrap } from './internal'
@@ -50,7 +51,9 @@ export const withCache =
   (...args) =>
   () => {
     const key = cache.keyOfArgs(args)
-    return E.isLeft(key) ? Promise.resolve(key) : cache.load(key.right, () => runTaskEither(() => f(...args)))
+    if (E.isLeft(key)) return Promise.resolve(key)
+    const hit = cache.hitNow(key.right)
+    return hit !== MISS ? Promise.resolve(E.right(hit)) : cache.load(key.right, () => runTaskEither(() => f(...args)))
   }
 
 /**
@@ -87,5 +90,7 @@ export const withCacheAsync =
   <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) =>
   (...args) => {
     const key = cache.keyOfArgs(args)
-    return E.isLeft(key) ? reject(key.left) : cache.load(key.right, () => runAsync(() => f(...args))).then(unwrap)
+    if (E.isLeft(key)) return reject(key.left)
+    const hit = cache.hitNow(key.right)
+    return hit !== MISS ? Promise.resolve(hit) : cache.load(key.right, () => runAsync(() => f(...args))).then(unwrap)
   }

@@ -23,6 +23,16 @@ describe('MemoryStore', () => {
     expect(await store.size?.()).toEqual(E.right(0))
   })
 
+  it('getSync agrees with get, entry by entry and through expiry', async () => {
+    const clock = Clock.manual()
+    const store = _.make<number>({ maxSize: 3, clock })
+    for (const [k, ttl] of [['a', 5], ['b', undefined], ['c', 1]] as const) await store.set(k, k.charCodeAt(0), ttl)()
+    for (let step = 0; step < 7; step++) {
+      for (const k of ['a', 'b', 'c', 'd']) expect(store.getSync?.(k)).toEqual(await store.get(k)())
+      clock.advance(1)()
+    }
+  })
+
   it('evicts the least recently used entry and reports its key', async () => {
     const evicted: Array<string> = []
     const store = _.make<number>({ maxSize: 2, clock: Clock.manual(), onEvict: (k) => evicted.push(k) })
