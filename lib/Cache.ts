@@ -526,10 +526,10 @@ const build = <A>(
   const hitNow = (key: string): A | typeof MISS => {
     if (disabled || getSync === undefined) return MISS
     const r = getSync(key)
-    if (E.isLeft(r) || O.isNone(r.right)) return MISS
+    if (O.isNone(r)) return MISS
     counters.hits++
     if (listeners.length > 0) emit({ _tag: 'Hit', key })
-    return r.right.value
+    return r.value
   }
 
   const getByKey = (key: string): TaskEither<CacheError, Option<A>> =>

@@ -77,10 +77,10 @@ export const make = <A>(options: MemoryStoreOptions): MemoryStore<A> => {
   const { clock } = options
   const onEvict = options.onEvict ?? noEvict
   const ref = Ref.make(LruTtl.empty<A>(options.maxSize))
-  const getSync = (key: string) => E.right(ref.modify(LruTtl.get(key, clock.now()))())
+  const getSync = (key: string) => ref.modify(LruTtl.get(key, clock.now()))()
   return {
     getSync,
-    get: (key) => () => Promise.resolve(getSync(key)),
+    get: (key) => () => Promise.resolve(E.right(getSync(key))),
     set: (key, value, ttl) => () => {
       const evicted = ref.modify(LruTtl.set(key, value, clock.now(), ttl))()
       if (O.isSome(evicted)) onEvict(evicted.value[0])

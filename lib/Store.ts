@@ -15,7 +15,6 @@
  *
  * @since 0.1.0
  */
-import type { Either } from 'fp-ts/Either'
 import type { Option } from 'fp-ts/Option'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type * as t from 'io-ts'
@@ -53,10 +52,10 @@ export interface Store<A> {
   /** How many entries the store holds, where the store can tell cheaply. */
   readonly size?: TaskEither<CacheError, number>
   /**
-   * `get`, answered at once: for stores in this process. A cache uses it to answer a hit without a trip through
-   * the promise queue; it must agree with `get`.
+   * `get`, answered at once, for stores in this process that cannot fail. A cache uses it to answer a hit without
+   * a trip through the promise queue; it must agree with `get`.
    */
-  readonly getSync?: (key: string) => Either<CacheError, Option<A>>
+  readonly getSync?: (key: string) => Option<A>
 }
 
 /**

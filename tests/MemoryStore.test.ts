@@ -28,7 +28,7 @@ describe('MemoryStore', () => {
     const store = _.make<number>({ maxSize: 3, clock })
     for (const [k, ttl] of [['a', 5], ['b', undefined], ['c', 1]] as const) await store.set(k, k.charCodeAt(0), ttl)()
     for (let step = 0; step < 7; step++) {
-      for (const k of ['a', 'b', 'c', 'd']) expect(store.getSync?.(k)).toEqual(await store.get(k)())
+      for (const k of ['a', 'b', 'c', 'd']) expect(E.right(store.getSync?.(k))).toEqual(await store.get(k)())
       clock.advance(1)()
     }
   })
