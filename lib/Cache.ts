@@ -252,7 +252,7 @@ export interface BaseOptions<A> {
   readonly config?: Config
   /** Makes the store; the default is `MemoryStore.make`. */
   readonly store?: StoreFactory
-  /** The default is `Clock.system`. */
+  /** The default is one `Clock.coarse()` shared by every cache: the process clock read at most once a millisecond. */
   readonly clock?: Clock.Clock
   /** Called with every event (see `subscribe`). */
   readonly onEvent?: (event: CacheEvent) => void
@@ -281,6 +281,8 @@ export interface ArgsOptions<A, Args extends ReadonlyArray<unknown>> extends Bas
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
+
+const defaultClock = /*#__PURE__*/ Clock.coarse()
 
 interface Flight {
   /** set when the key was invalidated, set or cleared during the load: its result must not be stored */
@@ -360,7 +362,7 @@ const build = <A>(
   config: ResolvedConfig
 ): Cache<A, ReadonlyArray<unknown>> => {
   const { name, codec } = options
-  const clock = options.clock ?? Clock.system
+  const clock = options.clock ?? defaultClock
   const listeners: Array<(event: CacheEvent) => void> = options.onEvent === undefined ? [] : [options.onEvent]
   const counters = {
     hits: 0,

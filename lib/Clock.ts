@@ -56,6 +56,40 @@ export interface ManualClock extends Clock {
 export const system: Clock = { now: () => performance.now() }
 
 /**
+ * A clock that reads `performance.now()` at most once per `resolution` milliseconds and answers the same time in
+ * between, as lru-cache does: reading the process clock on every cache hit costs more than the rest of the hit.
+ * It may lag the process clock by `resolution`, and by longer while the event loop is blocked (the cached time is
+ * dropped by a timer). The timer is `unref`'d: it never keeps the process alive. Monotonic, like `system`.
+ *
+ * @example
+ * import { Clock } from 'best-simple-cache'
+ * import * as assert from 'assert'
+ *
+ * const clock = Clock.coarse(1)
+ * const a = clock.now()
+ * assert.strictEqual(clock.now(), a) // the same time until the timer drops it
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const coarse = (resolution = 1): Clock => {
+  let cached: number | undefined
+  const drop = (): void => {
+    cached = undefined
+  }
+  return {
+    now: () => {
+      if (cached !== undefined) return cached
+      const t = performance.now()
+      cached = t
+      const timer = setTimeout(drop, resolution)
+      if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref()
+      return t
+    }
+  }
+}
+
+/**
  * A clock for tests: starts at `start` and moves only with `advance`.
  *
  * @example

@@ -1,5 +1,4 @@
 import * as fc from 'fast-check'
-import * as Clock from '../lib/Clock'
 import * as _ from '../lib/Ref'
 
 describe('Ref', () => {
@@ -32,25 +31,5 @@ describe('Ref', () => {
     expect(ref.get()).toBe(1)
     io()
     expect(ref.get()).toBe(2)
-  })
-})
-
-describe('Clock', () => {
-  it('the manual clock moves only forward, and only when told', () => {
-    const clock = Clock.manual(5)
-    expect(clock.now()).toBe(5)
-    clock.advance(-3)()
-    expect(clock.now()).toBe(5)
-    clock.advance(3)()
-    expect(clock.now()).toBe(8)
-  })
-
-  it('the system clock is monotonic', () => {
-    let last = Clock.system.now()
-    for (let i = 0; i < 1000; i++) {
-      const now = Clock.system.now()
-      expect(now).toBeGreaterThanOrEqual(last)
-      last = now
-    }
   })
 })
