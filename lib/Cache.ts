@@ -30,6 +30,7 @@ import { PathReporter } from 'io-ts/PathReporter'
 import * as CE from './CacheError'
 import type { CacheError, KeyEncodeFailure } from './CacheError'
 import * as Clock from './Clock'
+import * as KC from './KeyCodec'
 import type { KeyCodec } from './KeyCodec'
 import * as KeyedSemaphore from './KeyedSemaphore'
 import * as MemoryStore from './MemoryStore'
@@ -214,8 +215,8 @@ export interface Cache<A, Args extends ReadonlyArray<unknown>> {
   readonly subscribe: (listener: (event: CacheEvent) => void) => IO<void>
   /** How many loads are in flight now. */
   readonly inFlight: IO<number>
-  /** @internal the key of an argument list, as the combinators call it */
-  readonly keyOfArgs: (args: ReadonlyArray<unknown>) => Either<KeyEncodeFailure, string>
+  /** @internal the key of an argument list (or why there is none), as the combinators call it */
+  readonly keyOfArgs: (args: ReadonlyArray<unknown>) => string | KeyEncodeFailure
   /**
    * @internal look `key` up; on a miss run `load` once for all concurrent callers and store a `Right`.
    * `load` must not reject.
@@ -398,7 +399,9 @@ const build = <A>(
   const { ttl, disabled } = config
 
   const keyOfArgs: Cache<A, ReadonlyArray<unknown>>['keyOfArgs'] =
-    'key' in options ? (args) => options.key.encode(args[0]) : (args) => options.args.encode(args)
+    'key' in options
+      ? ((toKey) => (args: ReadonlyArray<unknown>) => toKey(args[0]))(KC.toKey(options.key))
+      : KC.toKey(options.args)
 
   const fence = (key: string): void => {
     const flight = flights.get(key)
@@ -410,35 +413,47 @@ const build = <A>(
 
   const storeFailed = (error: CacheError): void => emit({ _tag: 'StoreFailure', error })
 
-  /** A lookup as the cache sees it: a decode failure is deleted, reported and a miss. */
+  /** Counts and reports what a lookup found. */
+  const found = (key: string, o: Option<A>): Option<A> => {
+    if (O.isSome(o)) {
+      counters.hits++
+      if (listeners.length > 0) emit({ _tag: 'Hit', key })
+    } else {
+      counters.misses++
+      if (listeners.length > 0) emit({ _tag: 'Miss', key })
+    }
+    return o
+  }
+
+  /** A lookup as the cache sees it: a decode failure is deleted, reported and a miss; a rejection a failure. */
   const lookup = (key: string): Promise<Either<CacheError, Option<A>>> =>
     store
       .get(key)()
-      .then((r) => {
-        if (E.isRight(r)) {
-          if (O.isSome(r.right)) {
-            counters.hits++
-            if (listeners.length > 0) emit({ _tag: 'Hit', key })
-          } else {
-            counters.misses++
-            if (listeners.length > 0) emit({ _tag: 'Miss', key })
+      .then(
+        (r) => {
+          if (E.isRight(r)) {
+            found(key, r.right)
+            return r
           }
-          return r
-        }
-        if (r.left._tag !== 'DecodeFailure') return r
-        counters.decodeFailures++
-        counters.misses++
-        emit({ _tag: 'DecodeFailure', key, errors: r.left.errors })
-        emit({ _tag: 'Miss', key })
-        return store
-          .delete(key)()
-          .then((d) => {
-            if (E.isLeft(d)) storeFailed(d.left)
-            return E.right(O.none)
-          })
-      })
+          if (r.left._tag !== 'DecodeFailure') return r
+          counters.decodeFailures++
+          counters.misses++
+          emit({ _tag: 'DecodeFailure', key, errors: r.left.errors })
+          emit({ _tag: 'Miss', key })
+          return store
+            .delete(key)()
+            .then(
+              (d) => {
+                if (E.isLeft(d)) storeFailed(d.left)
+                return E.right(O.none)
+              },
+              () => E.right(O.none)
+            )
+        },
+        (e: unknown) => E.left(CE.storeFailure('get', e, key))
+      )
 
-  /** Validates and stores a value; a failure is reported, not returned. */
+  /** Validates and stores a value. */
   const put = (key: string, value: A): Promise<Either<CacheError, void>> => {
     if (!codec.is(value)) {
       const errors = errorsOf(codec, value)
@@ -447,64 +462,73 @@ const build = <A>(
     }
     return store
       .set(key, value, ttl)()
-      .then((r) => {
-        if (E.isRight(r)) {
-          counters.sets++
-          if (listeners.length > 0) emit({ _tag: 'Set', key })
-        }
-        return r
-      })
-  }
-
-  const lead = <E>(key: string, load: () => Promise<Either<E, A>>, flight: Flight, waited: boolean) => {
-    const run = (): Promise<Either<E | CacheError, A>> => {
-      counters.loads++
-      let p: Promise<Either<E, A>>
-      try {
-        p = load()
-      } catch (e) {
-        p = Promise.resolve(E.left(CE.unexpectedError(e) as E))
-      }
-      return p.then(
+      .then(
         (r) => {
-          if (E.isLeft(r)) {
-            counters.loadFailures++
-            emit({ _tag: 'LoadFailure', key, error: r.left })
-            return r
+          if (E.isRight(r)) {
+            counters.sets++
+            if (listeners.length > 0) emit({ _tag: 'Set', key })
           }
-          if (flight.fenced) {
-            emit({ _tag: 'Fenced', key })
-            return r
-          }
-          return put(key, r.right).then((s) => {
-            if (E.isLeft(s) && s.left._tag === 'StoreFailure') storeFailed(s.left)
-            return r
-          })
+          return r
         },
-        (e: unknown) => {
-          counters.loadFailures++
-          emit({ _tag: 'LoadFailure', key, error: e })
-          return E.left(CE.unexpectedError(e))
-        }
+        (e: unknown) => E.left(CE.storeFailure('set', e, key))
       )
-    }
-    // a flight that waited for the key's lock may find the entry that a `set` stored meanwhile
-    if (!waited) return run()
-    return lookup(key).then((r) => (E.isRight(r) && O.isSome(r.right) ? E.right(r.right.value) : run()))
   }
 
+  const getSync = store.getSync
+
+  /** What the store holds for `key` now, without counting: for a flight that waited for the key's lock. */
+  const recheck = async (key: string): Promise<Option<A>> => {
+    if (getSync !== undefined) return getSync(key)
+    const r = await lookup(key)
+    return E.isRight(r) ? r.right : O.none
+  }
+
+  /**
+   * The leader of a flight, holding the key's permit: runs the loader, stores a success unless the flight was
+   * fenced, and leaves the flight table as it found it.
+   */
+  const lead = async <E>(
+    key: string,
+    load: () => Promise<Either<E, A>>,
+    flight: Flight,
+    waited: boolean
+  ): Promise<Either<E | CacheError, A>> => {
+    try {
+      if (waited) {
+        // a flight that waited for the key's lock may find the entry that a `set` stored meanwhile
+        const o = await recheck(key)
+        if (O.isSome(o)) return E.right(o.value)
+      }
+      counters.loads++
+      let r: Either<E | CacheError, A>
+      try {
+        r = await load()
+      } catch (e) {
+        r = E.left(CE.unexpectedError(e))
+      }
+      if (E.isLeft(r)) {
+        counters.loadFailures++
+        emit({ _tag: 'LoadFailure', key, error: r.left })
+      } else if (flight.fenced) {
+        emit({ _tag: 'Fenced', key })
+      } else {
+        const stored = await put(key, r.right)
+        if (E.isLeft(stored) && stored.left._tag === 'StoreFailure') storeFailed(stored.left)
+      }
+      return r
+    } finally {
+      if (flights.get(key) === flight) flights.delete(key)
+    }
+  }
+
+  /** Joins the flight for `key`, or starts one. */
   const join = <E>(key: string, load: () => Promise<Either<E, A>>): Promise<Either<E | CacheError, A>> => {
     const existing = flights.get(key)
     if (existing !== undefined) return existing.promise as Promise<Either<E | CacheError, A>>
     const flight: Flight = { fenced: false, promise: undefined as unknown as Flight['promise'] }
     flights.set(key, flight)
     const waited = semaphore.available(key)() === 0
-    const promise = semaphore
-      .withPermit(key)(() => lead(key, load, flight, waited))()
-      .then((r) => {
-        if (flights.get(key) === flight) flights.delete(key)
-        return r
-      })
+    const promise = semaphore.withPermit(key)(() => lead(key, load, flight, waited))()
     flight.promise = promise
     return promise
   }
@@ -513,6 +537,10 @@ const build = <A>(
     if (disabled) {
       counters.loads++
       return run()
+    }
+    if (getSync !== undefined) {
+      const o = found(key, getSync(key))
+      return O.isSome(o) ? Promise.resolve(E.right(o.value)) : join(key, run)
     }
     return lookup(key).then((r) => {
       if (E.isRight(r)) {
@@ -524,7 +552,6 @@ const build = <A>(
     })
   }
 
-  const getSync = store.getSync
   const hitNow = (key: string): A | typeof MISS => {
     if (disabled || getSync === undefined) return MISS
     const r = getSync(key)
@@ -558,7 +585,7 @@ const build = <A>(
     <B>(args: ReadonlyArray<unknown>, f: (key: string) => TaskEither<CacheError, B>): TaskEither<CacheError, B> =>
     () => {
       const key = keyOfArgs(args)
-      return E.isLeft(key) ? Promise.resolve(key) : f(key.right)()
+      return typeof key === 'string' ? f(key)() : Promise.resolve(E.left(key))
     }
 
   return {
@@ -567,7 +594,10 @@ const build = <A>(
     config,
     store,
     semaphore,
-    keyOf: (...args) => keyOfArgs(args),
+    keyOf: (...args) => {
+      const key = keyOfArgs(args)
+      return typeof key === 'string' ? E.right(key) : E.left(key)
+    },
     keyOfArgs,
     get: (...args) => withKey(args, getByKey),
     getByKey,

@@ -75,17 +75,37 @@ const fail = (path: string, actual: unknown, expected: string): never => {
 
 const isFailed = (u: unknown): u is Failed => typeof u === 'object' && u !== null && 'failure' in u
 
+const caught = (a: unknown, e: unknown): KeyEncodeFailure =>
+  isFailed(e)
+    ? e.failure
+    : keyEncodeFailure('$', a, `a value the codec can read (${e instanceof Error ? e.message : String(e)})`)
+
 const fromUnsafe = <A>(unsafeEncode: (a: A, path: string) => string): KeyCodec<A> => ({
   unsafeEncode,
   encode: (a) => {
     try {
       return E.right(unsafeEncode(a, '$'))
     } catch (e) {
-      if (isFailed(e)) return E.left(e.failure)
-      return E.left(keyEncodeFailure('$', a, `a value the codec can read (${e instanceof Error ? e.message : String(e)})`))
+      return E.left(caught(a, e))
     }
   }
 })
+
+/**
+ * `encode` without the `Either`: the key, or the failure. For the hot path of a cache lookup.
+ *
+ * @internal
+ */
+export const toKey = <A>(codec: KeyCodec<A>): ((a: A) => string | KeyEncodeFailure) => {
+  const enc = unsafe(codec)
+  return (a) => {
+    try {
+      return enc(a, '$')
+    } catch (e) {
+      return caught(a, e)
+    }
+  }
+}
 
 /** The throwing form of a codec: its own, or one over `encode` for a codec written by hand. */
 const unsafe = <A>(codec: KeyCodec<A>): ((a: A, path: string) => string) =>

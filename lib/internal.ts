@@ -30,8 +30,22 @@ export const runTaskEither = <E, A>(make: () => TaskEither<E, A>): Promise<Eithe
  *
  * @internal
  */
-export const runAsync = <A>(make: () => Promise<A> | A): Promise<Either<unknown, A>> =>
-  new Promise<A>((resolve) => resolve(make())).then(E.right, E.left)
+export const runAsync = <A>(make: () => Promise<A> | A): Promise<Either<unknown, A>> => {
+  let a: Promise<A> | A
+  try {
+    a = make()
+  } catch (e) {
+    return Promise.resolve(E.left(e))
+  }
+  return a instanceof Promise
+    ? a.then(E.right, E.left)
+    : isThenable(a)
+      ? Promise.resolve(a).then(E.right, E.left)
+      : Promise.resolve(E.right(a))
+}
+
+const isThenable = (u: unknown): u is PromiseLike<never> =>
+  (typeof u === 'object' || typeof u === 'function') && u !== null && typeof (u as PromiseLike<unknown>).then === 'function'
 
 /**
  * The value of a `Right`, or a rejection with the error of a `Left`.

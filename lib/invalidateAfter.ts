@@ -91,11 +91,11 @@ export const invalidateAfter =
   (...args) =>
   () => {
     const key = cache.keyOfArgs(args)
-    return E.isLeft(key)
-      ? Promise.resolve(key)
+    return typeof key !== 'string'
+      ? Promise.resolve(E.left(key))
       : writeThenInvalidate(
           cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key.right,
+          key,
           runTaskEither(() => f(...args))
         )
   }
@@ -129,11 +129,11 @@ export const invalidateAfterAsync =
   <P extends WriteArgs<Args>, B>(f: (...args: P) => Promise<B> | B): ((...args: P) => Promise<B>) =>
   (...args) => {
     const key = cache.keyOfArgs(args)
-    return E.isLeft(key)
-      ? reject(key.left)
+    return typeof key !== 'string'
+      ? reject(key)
       : writeThenInvalidate(
           cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key.right,
+          key,
           runAsync(() => f(...args))
         ).then(unwrap)
   }

@@ -77,11 +77,11 @@ export const refreshAfterBy =
   (...args) =>
   () => {
     const key = cache.keyOfArgs(args)
-    return E.isLeft(key)
-      ? Promise.resolve(key)
+    return typeof key !== 'string'
+      ? Promise.resolve(E.left(key))
       : refresh(
           cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key.right,
+          key,
           runTaskEither(() => f(...args)),
           () => runTaskEither(() => getter(...(args as unknown as G)))
         )
@@ -120,11 +120,11 @@ export const refreshAfterByAsync =
   <P extends WriteArgs<Args> & WriteArgs<G>, B>(f: (...args: P) => Promise<B> | B): ((...args: P) => Promise<B>) =>
   (...args) => {
     const key = cache.keyOfArgs(args)
-    return E.isLeft(key)
-      ? reject(key.left)
+    return typeof key !== 'string'
+      ? reject(key)
       : refresh(
           cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key.right,
+          key,
           runAsync(() => f(...args)),
           () => runAsync(() => getter(...(args as unknown as G)))
         ).then(unwrap)

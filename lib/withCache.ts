@@ -51,9 +51,9 @@ export const withCache =
   (...args) =>
   () => {
     const key = cache.keyOfArgs(args)
-    if (E.isLeft(key)) return Promise.resolve(key)
-    const hit = cache.hitNow(key.right)
-    return hit !== MISS ? Promise.resolve(E.right(hit)) : cache.load(key.right, () => runTaskEither(() => f(...args)))
+    if (typeof key !== 'string') return Promise.resolve(E.left(key))
+    const hit = cache.hitNow(key)
+    return hit !== MISS ? Promise.resolve(E.right(hit)) : cache.load(key, () => runTaskEither(() => f(...args)))
   }
 
 /**
@@ -90,7 +90,7 @@ export const withCacheAsync =
   <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) =>
   (...args) => {
     const key = cache.keyOfArgs(args)
-    if (E.isLeft(key)) return reject(key.left)
-    const hit = cache.hitNow(key.right)
-    return hit !== MISS ? Promise.resolve(hit) : cache.load(key.right, () => runAsync(() => f(...args))).then(unwrap)
+    if (typeof key !== 'string') return reject(key)
+    const hit = cache.hitNow(key)
+    return hit !== MISS ? Promise.resolve(hit) : cache.load(key, () => runAsync(() => f(...args))).then(unwrap)
   }
