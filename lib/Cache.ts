@@ -218,13 +218,13 @@ export interface Cache<A, Args extends ReadonlyArray<unknown>> {
   /** @internal the key of an argument list (or why there is none), as the combinators call it */
   readonly keyOfArgs: (args: ReadonlyArray<unknown>) => string | KeyEncodeFailure
   /**
-   * @internal look `key` up; on a miss run `load` once for all concurrent callers and store a `Right`.
-   * `load` must not reject.
+   * @internal called after `hitNow` answered `MISS`: on a miss, run `load` once for all concurrent callers and
+   * store a `Right` (a store without `getSync` is looked up first). `load` must not reject.
    */
   readonly load: <E>(key: string, load: () => Promise<Either<E, A>>) => Promise<Either<E | CacheError, A>>
   /**
-   * @internal the value for `key` if the store can tell at once that it is a hit (counted as one), else `MISS`,
-   * which is not counted: `load` then looks the key up and counts the miss
+   * @internal the value for `key` if the store can tell at once that it is a hit, else `MISS`; a store with
+   * `getSync` counts the hit or the miss here, any other is looked up (and counted) by `load`
    */
   readonly hitNow: (key: string) => A | typeof MISS
   /** @internal report an event */
@@ -453,72 +453,91 @@ const build = <A>(
         (e: unknown) => E.left(CE.storeFailure('get', e, key))
       )
 
-  /** Validates and stores a value. */
-  const put = (key: string, value: A): Promise<Either<CacheError, void>> => {
+  const getSync = store.getSync
+  const setSync = store.setSync
+
+  const stored = (key: string): void => {
+    counters.sets++
+    if (listeners.length > 0) emit({ _tag: 'Set', key })
+  }
+
+  /** Validates and stores a value; answers at once when the store can. */
+  const put = (key: string, value: A): Either<CacheError, void> | Promise<Either<CacheError, void>> => {
     if (!codec.is(value)) {
       const errors = errorsOf(codec, value)
       emit({ _tag: 'InvalidValue', key, errors })
-      return Promise.resolve(E.left(CE.decodeFailure(key, errors)))
+      return E.left(CE.decodeFailure(key, errors))
+    }
+    if (setSync !== undefined) {
+      try {
+        setSync(key, value, ttl)
+      } catch (e) {
+        return E.left(CE.storeFailure('set', e, key))
+      }
+      stored(key)
+      return E.right(undefined)
     }
     return store
       .set(key, value, ttl)()
       .then(
         (r) => {
-          if (E.isRight(r)) {
-            counters.sets++
-            if (listeners.length > 0) emit({ _tag: 'Set', key })
-          }
+          if (E.isRight(r)) stored(key)
           return r
         },
         (e: unknown) => E.left(CE.storeFailure('set', e, key))
       )
   }
 
-  const getSync = store.getSync
-
   /** What the store holds for `key` now, without counting: for a flight that waited for the key's lock. */
-  const recheck = async (key: string): Promise<Option<A>> => {
-    if (getSync !== undefined) return getSync(key)
-    const r = await lookup(key)
-    return E.isRight(r) ? r.right : O.none
-  }
+  const recheck = (key: string): Option<A> | Promise<Option<A>> =>
+    getSync !== undefined ? getSync(key) : lookup(key).then((r) => (E.isRight(r) ? r.right : O.none))
 
   /**
    * The leader of a flight, holding the key's permit: runs the loader, stores a success unless the flight was
-   * fenced, and leaves the flight table as it found it.
+   * fenced, and leaves the flight table as it found it. Never rejects.
    */
-  const lead = async <E>(
+  const lead = <E>(
     key: string,
     load: () => Promise<Either<E, A>>,
     flight: Flight,
     waited: boolean
   ): Promise<Either<E | CacheError, A>> => {
-    try {
-      if (waited) {
-        // a flight that waited for the key's lock may find the entry that a `set` stored meanwhile
-        const o = await recheck(key)
-        if (O.isSome(o)) return E.right(o.value)
-      }
-      counters.loads++
-      let r: Either<E | CacheError, A>
-      try {
-        r = await load()
-      } catch (e) {
-        r = E.left(CE.unexpectedError(e))
-      }
+    const done = <R>(r: R): R => {
+      if (flights.get(key) === flight) flights.delete(key)
+      return r
+    }
+    const settle = (r: Either<E | CacheError, A>): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
       if (E.isLeft(r)) {
         counters.loadFailures++
         emit({ _tag: 'LoadFailure', key, error: r.left })
-      } else if (flight.fenced) {
-        emit({ _tag: 'Fenced', key })
-      } else {
-        const stored = await put(key, r.right)
-        if (E.isLeft(stored) && stored.left._tag === 'StoreFailure') storeFailed(stored.left)
+        return done(r)
       }
-      return r
-    } finally {
-      if (flights.get(key) === flight) flights.delete(key)
+      if (flight.fenced) {
+        emit({ _tag: 'Fenced', key })
+        return done(r)
+      }
+      const s = put(key, r.right)
+      if (!(s instanceof Promise)) return done(r)
+      return s.then((w) => {
+        if (E.isLeft(w) && w.left._tag === 'StoreFailure') storeFailed(w.left)
+        return done(r)
+      })
     }
+    const start = (): Promise<Either<E | CacheError, A>> => {
+      counters.loads++
+      let p: Promise<Either<E, A>>
+      try {
+        p = load()
+      } catch (e) {
+        p = Promise.resolve(E.left(CE.unexpectedError(e)) as Either<E, A>)
+      }
+      return p.then(settle, (e: unknown) => settle(E.left(CE.unexpectedError(e))))
+    }
+    if (!waited) return start()
+    // a flight that waited for the key's lock may find the entry that a `set` stored meanwhile
+    const o = recheck(key)
+    const decide = (h: Option<A>) => (O.isSome(h) ? Promise.resolve(done(E.right(h.value))) : start())
+    return o instanceof Promise ? o.then(decide) : decide(o)
   }
 
   /** Joins the flight for `key`, or starts one. */
@@ -538,10 +557,7 @@ const build = <A>(
       counters.loads++
       return run()
     }
-    if (getSync !== undefined) {
-      const o = found(key, getSync(key))
-      return O.isSome(o) ? Promise.resolve(E.right(o.value)) : join(key, run)
-    }
+    if (getSync !== undefined) return join(key, run) // hitNow saw the miss
     return lookup(key).then((r) => {
       if (E.isRight(r)) {
         if (O.isSome(r.right)) return E.right(r.right.value)
@@ -554,11 +570,8 @@ const build = <A>(
 
   const hitNow = (key: string): A | typeof MISS => {
     if (disabled || getSync === undefined) return MISS
-    const r = getSync(key)
-    if (O.isNone(r)) return MISS
-    counters.hits++
-    if (listeners.length > 0) emit({ _tag: 'Hit', key })
-    return r.value
+    const o = found(key, getSync(key))
+    return O.isSome(o) ? o.value : MISS
   }
 
   const getByKey = (key: string): TaskEither<CacheError, Option<A>> =>
@@ -569,7 +582,7 @@ const build = <A>(
     () => {
       if (disabled) return Promise.resolve(E.right(undefined))
       fence(key)
-      return put(key, value)
+      return Promise.resolve(put(key, value))
     }
 
   const invalidateByKey =

@@ -56,6 +56,8 @@ export interface Store<A> {
    * a trip through the promise queue; it must agree with `get`.
    */
   readonly getSync?: (key: string) => Option<A>
+  /** `set`, done at once, for stores in this process that cannot fail; it must agree with `set`. */
+  readonly setSync?: (key: string, value: A, ttl?: number) => void
 }
 
 /**
