@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import type { Either } from 'fp-ts/Either'
 import type { IO } from 'fp-ts/IO'
 import type { TaskEither } from 'fp-ts/TaskEither'
 
@@ -37,16 +38,15 @@ export interface KeyedSemaphore {
   readonly available: (key: string) => IO<number>
 }
 
+/** A FIFO queue of wake-up calls, as a singly linked list. */
+interface Queue {
+  head: Waiter | undefined
+  tail: Waiter | undefined
+}
+
 interface Waiter {
   readonly wake: () => void
   next: Waiter | undefined
-}
-
-/** The state of a busy key; idle keys have none. Waiters form a singly linked FIFO queue. */
-interface Slot {
-  free: number
-  head: Waiter | undefined
-  tail: Waiter | undefined
 }
 
 // -------------------------------------------------------------------------------------
@@ -79,58 +79,65 @@ export const make = (permits = 1): KeyedSemaphore => {
   if (!Number.isSafeInteger(permits) || permits < 1) {
     throw new RangeError(`KeyedSemaphore.make: permits must be a positive integer, got ${String(permits)}`)
   }
-  const slots = new Map<string, Slot>()
+  // A key with a holder has its count of permits in use here, a small integer: no object for an uncontended key.
+  // A key with waiters also has a queue; idle keys have neither.
+  const held = new Map<string, number>()
+  const queues = new Map<string, Queue>()
 
   const acquire = (key: string): Promise<void> | undefined => {
-    const slot = slots.get(key)
-    if (slot === undefined) {
-      slots.set(key, { free: permits - 1, head: undefined, tail: undefined })
+    const used = held.get(key)
+    if (used === undefined) {
+      held.set(key, 1)
       return undefined
     }
-    if (slot.free > 0) {
-      slot.free--
+    if (used < permits) {
+      held.set(key, used + 1)
       return undefined
     }
+    let queue = queues.get(key)
+    if (queue === undefined) {
+      queue = { head: undefined, tail: undefined }
+      queues.set(key, queue)
+    }
+    const q = queue
     return new Promise<void>((wake) => {
       const waiter: Waiter = { wake, next: undefined }
-      if (slot.tail === undefined) slot.head = waiter
-      else slot.tail.next = waiter
-      slot.tail = waiter
+      if (q.tail === undefined) q.head = waiter
+      else q.tail.next = waiter
+      q.tail = waiter
     })
   }
 
   const release = (key: string): void => {
-    const slot = slots.get(key)
-    if (slot === undefined) return
-    const waiter = slot.head
-    if (waiter !== undefined) {
+    const queue = queues.get(key)
+    if (queue !== undefined) {
       // hand the permit straight to the first waiter
-      slot.head = waiter.next
-      if (slot.head === undefined) slot.tail = undefined
+      const waiter = queue.head as Waiter
+      queue.head = waiter.next
+      if (queue.head === undefined) queues.delete(key)
       waiter.wake()
-    } else if (++slot.free === permits) {
-      slots.delete(key)
+      return
     }
+    const used = held.get(key)
+    if (used === undefined) return
+    if (used <= 1) held.delete(key)
+    else held.set(key, used - 1)
   }
 
-  const run = <E, A>(key: string, task: TaskEither<E, A>) => {
-    let p: Promise<import('fp-ts/Either').Either<E, A>>
+  const run = <E, A>(key: string, task: TaskEither<E, A>): Promise<Either<E, A>> => {
+    let p: Promise<Either<E, A>>
     try {
       p = task()
     } catch (e) {
       release(key)
       return Promise.reject(e)
     }
-    return p.then(
-      (r) => {
-        release(key)
-        return r
-      },
-      (e: unknown) => {
-        release(key)
-        throw e
-      }
-    )
+    // Released by a handler registered before the caller's: it runs first, so by the time the caller resumes the
+    // permit is free, and the caller's promise is the task's own (no extra hop). The side chain handles a
+    // rejection, so it is never reported as unhandled; the caller gets the rejection from `p`.
+    const free = (): void => release(key)
+    p.then(free, free)
+    return p
   }
 
   return {
@@ -139,7 +146,7 @@ export const make = (permits = 1): KeyedSemaphore => {
       const wait = acquire(key)
       return wait === undefined ? run(key, task) : wait.then(() => run(key, task))
     },
-    size: () => slots.size,
-    available: (key) => () => slots.get(key)?.free ?? permits
+    size: () => held.size,
+    available: (key) => () => permits - (held.get(key) ?? 0)
   }
 }
