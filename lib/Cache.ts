@@ -413,6 +413,19 @@ const build = <A>(
 
   const storeFailed = (error: CacheError): void => emit({ _tag: 'StoreFailure', error })
 
+  /** Runs a store operation; a rejection (a store breaking its `TaskEither` contract) becomes a `StoreFailure`. */
+  const guard = <B>(
+    operation: 'delete' | 'clear' | 'size',
+    te: TaskEither<CacheError, B>,
+    key?: string
+  ): Promise<Either<CacheError, B>> => {
+    try {
+      return te().then(undefined, (e: unknown) => E.left(CE.storeFailure(operation, e, key)))
+    } catch (e) {
+      return Promise.resolve(E.left(CE.storeFailure(operation, e, key)))
+    }
+  }
+
   /** Counts and reports what a lookup found. */
   const found = (key: string, o: Option<A>): Option<A> => {
     if (O.isSome(o)) {
@@ -440,15 +453,10 @@ const build = <A>(
           counters.misses++
           emit({ _tag: 'DecodeFailure', key, errors: r.left.errors })
           emit({ _tag: 'Miss', key })
-          return store
-            .delete(key)()
-            .then(
-              (d) => {
-                if (E.isLeft(d)) storeFailed(d.left)
-                return E.right(O.none)
-              },
-              () => E.right(O.none)
-            )
+          return guard('delete', store.delete(key), key).then((d) => {
+            if (E.isLeft(d)) storeFailed(d.left)
+            return E.right(O.none)
+          })
         },
         (e: unknown) => E.left(CE.storeFailure('get', e, key))
       )
@@ -591,7 +599,7 @@ const build = <A>(
       fence(key)
       counters.invalidations++
       emit({ _tag: 'Invalidate', key })
-      return store.delete(key)()
+      return guard('delete', store.delete(key), key)
     }
 
   const withKey =
@@ -622,12 +630,12 @@ const build = <A>(
       for (const flight of flights.values()) flight.fenced = true
       flights.clear()
       emit({ _tag: 'Clear' })
-      return store.clear()
+      return guard('clear', store.clear)
     },
     stats: () =>
       store.size === undefined
         ? Promise.resolve({ ...counters })
-        : store.size().then((s) => (E.isRight(s) ? { ...counters, size: s.right } : { ...counters })),
+        : guard('size', store.size).then((s) => (E.isRight(s) ? { ...counters, size: s.right } : { ...counters })),
     subscribe: (listener) => {
       listeners.push(listener)
       return () => {

@@ -133,6 +133,25 @@ describe('Cache', () => {
     })
   })
 
+  describe('a store that breaks its contract by rejecting', () => {
+    it('turns every rejection into a StoreFailure; the cached function still answers', async () => {
+      const boom = () => () => Promise.reject(new Error('socket closed'))
+      const cache = _.unsafeMake({
+        name: 'n',
+        codec: t.number,
+        key: KC.int,
+        store: () => ({ get: boom, set: boom, delete: boom, clear: boom(), size: boom() })
+      })
+      const f = withCacheAsync(cache)(async (k: number) => k * 2)
+      expect(await f(2)).toBe(4)
+      for (const r of [await cache.get(1)(), await cache.invalidate(1)(), await cache.clear(), await cache.set(1, 1)()]) {
+        expect(E.isLeft(r) && r.left._tag).toBe('StoreFailure')
+      }
+      expect((await cache.stats()).size).toBeUndefined()
+      expect(cache.inFlight()).toBe(0)
+    })
+  })
+
   describe('operations', () => {
     it('get, set, invalidate, clear, by arguments and by key', async () => {
       const cache = _.unsafeMake({ name: 'user', codec: User, key: UserKey, clock: Clock.manual() })
