@@ -28,6 +28,9 @@
  * reachable. Diffs live in chunks of typed arrays (up to 256 consecutive diffs each), not in one object per
  * version, so that a dead version the GC has promoted does not keep every later version's object alive.
  *
+ * A store keeps its versions in an owning cell (`OwnRef`, internal): while no version it handed out can still be
+ * reached, it changes the shared state in place and records no diff, which is what a mutable LRU costs.
+ *
  * Costs: reaching a version `k` operations away from the root takes `O(k)`; holding an old version keeps every
  * diff made since alive (about 8 bytes per read, 32 per write, plus the values the writes replaced); the current
  * chunk keeps its recent diffs (at most `max(32, 2 * maxSize)` and 256) and the values they replaced. Reads
@@ -36,6 +39,7 @@
  *
  * @since 0.1.0
  */
+import type { IO } from 'fp-ts/IO'
 import type { Option } from 'fp-ts/Option'
 import * as O from 'fp-ts/Option'
 
@@ -224,11 +228,12 @@ const grow = <V>(st: State<V>): void => {
   next.set(st.next)
   prev.set(st.prev)
   exp.set(st.exp)
+  // the new slots make up the free ring (empty before); slot `old + 1` keeps its place in the LRU ring
   for (let s = old + 2; s < len; s++) {
     st.keys.push(undefined)
     st.vals.push(undefined)
     prev[s] = s - 1
-    next[s - 1] = s
+    next[s] = s + 1
   }
   prev[old + 2] = FREE
   next[FREE] = old + 2
@@ -295,13 +300,11 @@ const walk = <V>(st: State<V>, c: Chunk<V>, a: number, b: number): void => {
 }
 
 /**
- * Makes `v` the root of its family. If its chunk is not the root chunk, first reverses the chunk pointers on the
- * path to the root chunk, walking through each chunk from where the state enters it to where it leaves. Iterative:
- * a history of any length is fine.
+ * Makes version `i` of chunk `target` the root of its family. If `target` is not the root chunk, first reverses the
+ * chunk pointers on the path to the root chunk, walking through each chunk from where the state enters it to where
+ * it leaves. Iterative: a history of any length is fine.
  */
-const reroot = <V>(v: Version<V>): void => {
-  const target = v.c
-  const st = target.st
+const rerootTo = <V>(st: State<V>, target: Chunk<V>, i: number): void => {
   if (target !== st.rc) {
     const path: Array<Chunk<V>> = []
     for (let c: Chunk<V> | null = target; c !== null; c = c.nxt) path.push(c)
@@ -320,19 +323,20 @@ const reroot = <V>(v: Version<V>): void => {
     st.rc = target
     st.rp = pos
   }
-  walk(st, target, st.rp, v.i)
-  st.rp = v.i
+  walk(st, target, st.rp, i)
+  st.rp = i
 }
 
 /**
- * Called when the root chunk cannot take one more diff at the root position: the root is not the chunk's last
- * version (a branch) or the chunk is full. Starts a new root chunk at the root and returns it: full-size when it
- * continues a linear history (likely to go on), small for a branch.
+ * Starts a new root chunk at the root and returns it. Called when the root chunk cannot take one more diff at the
+ * root position (the root is not the chunk's last version, a branch, or the chunk is full), and by an owning cell
+ * that moves off a chunk (`small`). Full-size when it continues a linear history (likely to go on), small for a
+ * branch.
  */
-const makeRoom = <V>(st: State<V>): Chunk<V> => {
+const makeRoom = <V>(st: State<V>, small: boolean): Chunk<V> => {
   const c = st.rc
   const j = st.rp
-  const n = makeChunk(st, j === c.len ? st.chunkCapacity : Math.min(SMALL_CAPACITY, st.chunkCapacity))
+  const n = makeChunk(st, j === c.len && !small ? st.chunkCapacity : Math.min(SMALL_CAPACITY, st.chunkCapacity))
   c.nxt = n
   c.from = j
   c.at = 0
@@ -343,7 +347,7 @@ const makeRoom = <V>(st: State<V>): Chunk<V> => {
 
 /**
  * Records the undo of a change to slot `s`: before it, the slot held `key`/`val`/`exp` just after `anchor`
- * (`key === undefined`: it was free). Returns the new root version.
+ * (`key === undefined`: it was free). The new root is `(st.rc, st.rp)`.
  */
 const recordSwap = <V>(
   st: State<V>,
@@ -352,11 +356,11 @@ const recordSwap = <V>(
   key: string | undefined,
   val: V | undefined,
   exp: number
-): Version<V> => {
+): void => {
   let c = st.rc
   let j = st.rp
   if (j !== c.len || j === c.cap) {
-    c = makeRoom(st)
+    c = makeRoom(st, false)
     j = 0
   }
   const sa = c.sa
@@ -369,16 +373,19 @@ const recordSwap = <V>(
   kv[2 * j + 1] = val
   ex[j] = exp
   c.len = st.rp = j + 1
-  return { c, i: j + 1 }
 }
 
-/** Removes the entry in slot `s` of the root; returns the new root. */
-const removeSlot = <V>(st: State<V>, s: number): Version<V> => {
+// The operations below work on the root's state. With `rec` they record their undo diff, so that the version they
+// started from stays valid and the new root is a new version; without it they change the root's state in place,
+// which only an owning cell may ask for, and only while no other version of the family can be reached (`OwnRef`).
+
+/** Removes the entry in slot `s`. */
+const dropSlot = <V>(st: State<V>, s: number, rec: boolean): void => {
   const { next, prev } = st
   const k = st.keys[s]!
   const p = prev[s]!
   const q = next[s]!
-  const r = recordSwap(st, s, p, k, st.vals[s], st.exp[s]!)
+  if (rec) recordSwap(st, s, p, k, st.vals[s], st.exp[s]!)
   next[p] = q
   prev[q] = p
   st.index.delete(k)
@@ -390,20 +397,152 @@ const removeSlot = <V>(st: State<V>, s: number): Version<V> => {
   prev[s] = FREE
   next[s] = f
   prev[f] = s
-  return r
+}
+
+/**
+ * The answer of a miss, for the internal operations that answer a value or a miss (any `V`, `undefined` included,
+ * may be a value).
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const MISS: unique symbol = Symbol('LruTtl.MISS')
+
+/**
+ * The type of `MISS`.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export type Miss = typeof MISS
+
+/** `get` on the root: the value of a live hit (which becomes the most recently used), else `MISS`. */
+const opGet = <V>(st: State<V>, key: string, now: number, rec: boolean): V | Miss => {
+  const s = st.index.get(key)
+  if (s === undefined) return MISS
+  if (!(st.exp[s]! > now)) {
+    dropSlot(st, s, rec)
+    return MISS
+  }
+  const prev = st.prev
+  if (prev[LRU] !== s) {
+    const next = st.next
+    const p = prev[s]!
+    if (rec) {
+      // the undo is a MOVE of s back after p
+      let c = st.rc
+      let j = st.rp
+      if (j !== c.len || j === c.cap) {
+        c = makeRoom(st, false)
+        j = 0
+      }
+      const sa = c.sa
+      sa[2 * j] = s
+      sa[2 * j + 1] = p
+      c.len = st.rp = j + 1
+    }
+    // move s to the most recently used end
+    const q = next[s]!
+    next[p] = q
+    prev[q] = p
+    const m = prev[LRU]!
+    next[m] = s
+    prev[s] = m
+    next[s] = LRU
+    prev[LRU] = s
+  }
+  return st.vals[s] as V
+}
+
+/**
+ * `set` on the root; answers the evicted key, if any. With `rec`, an eviction's undo diff (the last one recorded)
+ * holds the evicted key and value.
+ */
+const opSet = <V>(
+  st: State<V>,
+  key: string,
+  value: V,
+  now: number,
+  ttl: number | undefined,
+  rec: boolean
+): string | undefined => {
+  const index = st.index
+  const found = index.get(key)
+  if (ttl !== undefined && !(ttl > 0)) {
+    if (found !== undefined) dropSlot(st, found, rec)
+    return undefined
+  }
+  let s: number
+  let next = st.next
+  if (found !== undefined) s = found
+  else {
+    // a new key: a free slot, if need be after growing (unbounded or not yet at maxSize), else the LRU entry's
+    if (next[FREE] === FREE && st.size !== st.maxSize) {
+      grow(st)
+      next = st.next
+    }
+    s = next[FREE] !== FREE ? next[FREE]! : next[LRU]!
+  }
+  const prev = st.prev
+  const keys = st.keys
+  const old = keys[s]
+  // the undo: the slot held its old entry (or was free) just after its old neighbour
+  if (rec) recordSwap(st, s, prev[s]!, old, st.vals[s], st.exp[s]!)
+  // unlink s from the ring that holds it (LRU or free)
+  const p = prev[s]!
+  const q = next[s]!
+  next[p] = q
+  prev[q] = p
+  let evicted: string | undefined
+  if (found === undefined) {
+    if (old === undefined) st.size++
+    else {
+      index.delete(old)
+      evicted = old
+    }
+    index.set(key, s)
+    keys[s] = key
+  }
+  st.vals[s] = value
+  st.exp[s] = ttl === undefined ? Infinity : now + ttl
+  const m = prev[LRU]!
+  next[m] = s
+  prev[s] = m
+  next[s] = LRU
+  prev[LRU] = s
+  return evicted
+}
+
+/** `remove` on the root: whether an entry was removed. */
+const opRemove = <V>(st: State<V>, key: string, rec: boolean): boolean => {
+  const s = st.index.get(key)
+  if (s === undefined) return false
+  dropSlot(st, s, rec)
+  return true
 }
 
 /** The state of `self`, re-rooting first if needed. */
 const rooted = <V>(self: LruTtl<V>): State<V> => {
   const v = self as unknown as Version<V>
   const st = v.c.st
-  if (st.rc !== v.c || st.rp !== v.i) reroot(v)
+  if (st.rc !== v.c || st.rp !== v.i) rerootTo(st, v.c, v.i)
   return st
 }
 
 const asVersion = <V>(v: Version<V>): LruTtl<V> => v as unknown as LruTtl<V>
 
+/** After an operation with `rec` on the root `self`: `self` if nothing changed, else the new root. */
+const result = <V>(st: State<V>, self: LruTtl<V>): LruTtl<V> => {
+  const v = self as unknown as Version<V>
+  return st.rp === v.i && st.rc === v.c ? self : asVersion<V>({ c: st.rc, i: st.rp })
+}
+
 const normalize = (maxSize: number): number => (maxSize > 0 && maxSize < Infinity ? Math.floor(maxSize) : 0)
+
+const chunkCapacityFor = (maxSize: number): number =>
+  maxSize === 0 ? MAX_CHUNK : Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, 2 * maxSize))
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -427,7 +566,7 @@ const normalize = (maxSize: number): number => (maxSize > 0 && maxSize < Infinit
  */
 export const empty = <V = never>(maxSize: number): LruTtl<V> => {
   const n = normalize(maxSize)
-  return asVersion(makeFamily<V>(n, n === 0 ? MAX_CHUNK : Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, 2 * n))))
+  return asVersion(makeFamily<V>(n, chunkCapacityFor(n)))
 }
 
 /**
@@ -453,38 +592,9 @@ export const emptyWithChunkCapacity = <V = never>(maxSize: number, chunkCapacity
  * @since 0.1.0
  */
 export const getImpl = <V>(self: LruTtl<V>, key: string, now: number): readonly [Option<V>, LruTtl<V>] => {
-  const v = self as unknown as Version<V>
-  let c = v.c
-  let j = v.i
-  const st = c.st
-  if (st.rc !== c || st.rp !== j) reroot(v)
-  const s = st.index.get(key)
-  if (s === undefined) return [O.none, self]
-  if (!(st.exp[s]! > now)) return [O.none, asVersion(removeSlot(st, s))]
-  const val = st.vals[s] as V
-  const prev = st.prev
-  if (prev[LRU] === s) return [O.some(val), self]
-  // record the undo, a MOVE of s back after p, in the root chunk (c, with the root at j)
-  const next = st.next
-  const p = prev[s]!
-  if (j !== c.len || j === c.cap) {
-    c = makeRoom(st)
-    j = 0
-  }
-  const sa = c.sa
-  sa[2 * j] = s
-  sa[2 * j + 1] = p
-  c.len = st.rp = ++j
-  // move s to the most recently used end
-  const q = next[s]!
-  next[p] = q
-  prev[q] = p
-  const m = prev[LRU]!
-  next[m] = s
-  prev[s] = m
-  next[s] = LRU
-  prev[LRU] = s
-  return [O.some(val), asVersion({ c, i: j })]
+  const st = rooted(self)
+  const r = opGet(st, key, now, true)
+  return [r === MISS ? O.none : O.some(r as V), result(st, self)]
 }
 
 /**
@@ -502,55 +612,11 @@ export const setImpl = <V>(
   ttl?: number
 ): readonly [Option<readonly [string, V]>, LruTtl<V>] => {
   const st = rooted(self)
-  let s = st.index.get(key)
-  if (ttl !== undefined && !(ttl > 0)) {
-    return [O.none, s === undefined ? self : asVersion(removeSlot(st, s))]
-  }
-  // a new key, no free slot and not full: only an unbounded or still-growing state gets here
-  if (s === undefined && st.next[FREE] === FREE && st.size !== st.maxSize) grow(st)
-  const next = st.next
-  const prev = st.prev
-  let r: Version<V>
-  let evicted: Option<readonly [string, V]> = O.none
-  if (s !== undefined) {
-    // overwrite in place
-    const p = prev[s]!
-    const q = next[s]!
-    r = recordSwap(st, s, p, key, st.vals[s], st.exp[s]!)
-    next[p] = q
-    prev[q] = p
-  } else if (next[FREE] !== FREE) {
-    // insert into a free slot
-    s = next[FREE]!
-    r = recordSwap(st, s, FREE, undefined, undefined, 0)
-    const q = next[s]!
-    next[FREE] = q
-    prev[q] = FREE
-    st.index.set(key, s)
-    st.keys[s] = key
-    st.size++
-  } else {
-    // full: reuse the least recently used entry's slot
-    s = next[LRU]!
-    const k = st.keys[s]!
-    const v = st.vals[s] as V
-    r = recordSwap(st, s, LRU, k, v, st.exp[s]!)
-    evicted = O.some([k, v])
-    const q = next[s]!
-    next[LRU] = q
-    prev[q] = LRU
-    st.index.delete(k)
-    st.index.set(key, s)
-    st.keys[s] = key
-  }
-  st.vals[s] = value
-  st.exp[s] = ttl === undefined ? Infinity : now + ttl
-  const m = prev[LRU]!
-  next[m] = s
-  prev[s] = m
-  next[s] = LRU
-  prev[LRU] = s
-  return [evicted, asVersion(r)]
+  const k = opSet(st, key, value, now, ttl, true)
+  const t = result(st, self)
+  if (k === undefined) return [O.none, t]
+  // the eviction's undo diff, the last one recorded, holds the evicted value
+  return [O.some([k, st.rc.kv![2 * st.rp - 1] as V]), t]
 }
 
 /**
@@ -562,8 +628,8 @@ export const setImpl = <V>(
  */
 export const removeImpl = <V>(self: LruTtl<V>, key: string): readonly [boolean, LruTtl<V>] => {
   const st = rooted(self)
-  const s = st.index.get(key)
-  return s === undefined ? [false, self] : [true, asVersion(removeSlot(st, s))]
+  const removed = opRemove(st, key, true)
+  return [removed, result(st, self)]
 }
 
 /**
@@ -575,19 +641,18 @@ export const removeImpl = <V>(self: LruTtl<V>, key: string): readonly [boolean, 
  */
 export const purgeImpl = <V>(self: LruTtl<V>, now: number): readonly [number, LruTtl<V>] => {
   const st = rooted(self)
-  let t = self
   let removed = 0
   let s = st.next[LRU]!
   while (s !== LRU) {
     const q = st.next[s]!
     if (!(st.exp[s]! > now)) {
       // one diff per removed entry; the intermediate versions are never handed out
-      t = asVersion(removeSlot(st, s))
+      dropSlot(st, s, true)
       removed++
     }
     s = q
   }
-  return [removed, t]
+  return [removed, result(st, self)]
 }
 
 /**
@@ -629,6 +694,311 @@ export const entriesImpl = <V>(self: LruTtl<V>, now: number): ReadonlyArray<read
   for (let s = st.prev[LRU]!; s !== LRU; s = st.prev[s]!) {
     if (st.exp[s]! > now) out.push([st.keys[s]!, st.vals[s] as V])
   }
+  return out
+}
+
+// -------------------------------------------------------------------------------------
+// the owning cell (internal: a store's hot path)
+// -------------------------------------------------------------------------------------
+
+/**
+ * What an owning cell holds a chunk with, to learn when the collector has taken it: a `WeakRef` by default.
+ *
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
+export interface Weak {
+  deref(): object | undefined
+}
+
+/**
+ * A ref cell that owns a family of versions ("functional but in place"). It is a `Ref<LruTtl<V>>`: `get` hands out
+ * the current version and `modify(f)` hands it to `f` and keeps what `f` returns, with the laws of `Ref` up to
+ * equality of versions (`get` answers a version equal to the one kept, not the same object). The
+ * functions `ownGet`, `ownSet`, `ownRemove`, `ownClear` and `ownSize` are `modify` with the pure `get`, `set`,
+ * `remove`, `clear` and `size` (they answer alike and leave the cell holding the same entries in the same order),
+ * but make no version object, no tuple and no `Option`; and while no version the cell handed out can still be
+ * reached, they change the family's state in place and record no diff.
+ *
+ * Why that is safe. The chunks of a family form a tree: each new chunk is attached to the root chunk of the moment,
+ * and re-rooting turns edges around but never changes them. A version keeps alive its chunk and every chunk on its
+ * way to the root chunk, which the family's state holds; so while a version lives, every chunk on the tree path
+ * from its chunk to the cell's is alive (the path lies within the version's and the cell's ways to the root
+ * chunk). The cell is *owned* (`shared` false) or *shared*. Owned: the cell's version is the root and no other
+ * version of the family can be reached by anyone, so in-place changes cannot be observed. Handing a version out
+ * (`get`, `modify`) makes the cell shared, holds the handed-out version's chunk weakly in `last`, and moves the cell
+ * to a new chunk attached to it, at the same state; a version that `modify`'s function returns is adopted the same
+ * way. Invariant (I2): every version anyone but the cell can reach lies in `last` or on the far side of it, seen
+ * from the cell's chunk. It holds when a version is handed out or adopted (every older version reached the cell's
+ * chunk, and the cell is now a leaf attached to `last`); only the cell adds versions or chunks on its side of
+ * `last` (nobody else holds a version there); and a version made from a reachable one lies in the same chunk or in
+ * a chunk attached to it, on the same side. So while anything but the cell can reach a version of the family, the
+ * chunk in `last` is alive; once it has been collected nothing can, and the cell becomes owned again (it looks
+ * every `checkEvery` shared operations), moving to a new root chunk so that no stale diff survives. This is why one
+ * weak reference is enough however many snapshots are alive: an older snapshot's chunk is not on a newer one's way
+ * to the root, but the newest handed-out chunk is on the tree path from every older one to the cell. None of it
+ * depends on who made the family: after `modify` returns a version of another family, every other version of that
+ * family reaches the cell's chunk through the adopted one.
+ *
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
+export interface OwnRef<V> {
+  /** Hands out the current version: a snapshot that later operations on the cell do not change. */
+  readonly get: IO<LruTtl<V>>
+  /** Applies `f` to the current version (handing it out), keeps the second component and returns the first. */
+  readonly modify: <B>(f: (t: LruTtl<V>) => readonly [B, LruTtl<V>]) => IO<B>
+}
+
+/**
+ * Options of `ownRef`.
+ *
+ * @internal
+ * @category model
+ * @since 0.1.0
+ */
+export interface OwnRefOptions {
+  /** Holds a chunk weakly: `(o) => new WeakRef(o)` by default; tests simulate a collector with their own. */
+  readonly weak?: (o: object) => Weak
+  /** Shared operations between two looks at the tracked chunks: 1024 by default. */
+  readonly checkEvery?: number
+  /** Diffs per chunk, as in `emptyWithChunkCapacity`. */
+  readonly chunkCapacity?: number
+}
+
+interface Own<V> extends OwnRef<V> {
+  /** The family's state. */
+  st: State<V>
+  /** Whether a version the cell handed out may still be reachable. */
+  shared: boolean
+  /** While shared: the cell's version, position `i` of chunk `c`. */
+  c: Chunk<V>
+  i: number
+  /** While shared: the chunk of the version last handed out or adopted, held weakly (I2). */
+  last: Weak | null
+  countdown: number
+  readonly weak: (o: object) => Weak
+  readonly every: number
+}
+
+const newWeakRef = (o: object): Weak => new WeakRef(o)
+
+/** Leaves chunk `c` (the cell's position, the root) for a new small chunk attached to it, at the same state. */
+const moveOff = <V>(o: Own<V>, st: State<V>, c: Chunk<V>): void => {
+  o.last = o.weak(c)
+  o.c = makeRoom(st, true)
+  o.i = 0
+}
+
+/** Hands out the cell's current version. */
+const handOut = <V>(o: Own<V>): LruTtl<V> => {
+  const st = o.st
+  if (!o.shared) {
+    o.shared = true
+    o.c = st.rc
+    o.i = st.rp
+    o.countdown = o.every
+  } else if (st.rc !== o.c || st.rp !== o.i) rerootTo(st, o.c, o.i)
+  const v: Version<V> = { c: o.c, i: o.i }
+  moveOff(o, st, o.c)
+  return asVersion(v)
+}
+
+/** Makes the cell hold `t`, a version that someone else may hold too. The cell is shared. */
+const adopt = <V>(o: Own<V>, t: LruTtl<V>): void => {
+  const v = t as unknown as Version<V>
+  const st = v.c.st
+  o.st = st
+  if (st.rc !== v.c || st.rp !== v.i) rerootTo(st, v.c, v.i)
+  moveOff(o, st, v.c)
+}
+
+/** Before a shared operation: the state, rooted at the cell's version. */
+const enter = <V>(o: Own<V>): State<V> => {
+  const st = o.st
+  if (st.rc !== o.c || st.rp !== o.i) rerootTo(st, o.c, o.i)
+  return st
+}
+
+/** After a shared operation: the cell's version is the new root; now and then, look at the tracked chunks. */
+const leave = <V>(o: Own<V>, st: State<V>): void => {
+  o.c = st.rc
+  o.i = st.rp
+  if (--o.countdown <= 0) check(o)
+}
+
+/** Becomes owned if the last chunk handed out or adopted has been collected (then nothing else can be reached). */
+const check = <V>(o: Own<V>): void => {
+  o.countdown = o.every
+  if (o.last !== null && o.last.deref() !== undefined) return
+  const st = o.st
+  const c = makeChunk(st, Math.min(SMALL_CAPACITY, st.chunkCapacity))
+  st.rc = c
+  st.rp = 0
+  o.shared = false
+  o.last = null
+  o.c = c
+  o.i = 0
+}
+
+/**
+ * A new owning cell holding an empty structure of at most `maxSize` entries (as `empty`).
+ *
+ * @internal
+ * @category constructors
+ * @since 0.1.0
+ */
+export const ownRef = <V = never>(maxSize: number, options: OwnRefOptions = {}): OwnRef<V> => {
+  const n = normalize(maxSize)
+  const cap = options.chunkCapacity === undefined ? chunkCapacityFor(n) : Math.max(1, Math.floor(options.chunkCapacity))
+  const every = Math.max(1, Math.floor(options.checkEvery ?? 1024))
+  const v = makeFamily<V>(n, cap)
+  const o: Own<V> = {
+    get: () => handOut(o),
+    modify:
+      <B>(f: (t: LruTtl<V>) => readonly [B, LruTtl<V>]) =>
+      (): B => {
+        const t = handOut(o)
+        const [b, r] = f(t)
+        if (r !== t) adopt(o, r)
+        return b
+      },
+    st: v.c.st,
+    shared: false,
+    c: v.c,
+    i: 0,
+    last: null,
+    countdown: every,
+    weak: options.weak ?? newWeakRef,
+    every
+  }
+  return o
+}
+
+/**
+ * `modify` with `get(key, now)`: the value of a live hit, else `MISS`.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const ownGet = <V>(ref: OwnRef<V>, key: string, now: number): V | Miss => {
+  const o = ref as Own<V>
+  if (!o.shared) return opGet(o.st, key, now, false)
+  const st = enter(o)
+  const r = opGet(st, key, now, true)
+  leave(o, st)
+  return r
+}
+
+/**
+ * `modify` with `set(key, value, now, ttl)`: the evicted key, if any.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const ownSet = <V>(
+  ref: OwnRef<V>,
+  key: string,
+  value: V,
+  now: number,
+  ttl: number | undefined
+): string | undefined => {
+  const o = ref as Own<V>
+  if (!o.shared) return opSet(o.st, key, value, now, ttl, false)
+  const st = enter(o)
+  const k = opSet(st, key, value, now, ttl, true)
+  leave(o, st)
+  return k
+}
+
+/**
+ * `modify` with `remove(key)`: whether an entry was removed.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const ownRemove = <V>(ref: OwnRef<V>, key: string): boolean => {
+  const o = ref as Own<V>
+  if (!o.shared) return opRemove(o.st, key, false)
+  const st = enter(o)
+  const r = opRemove(st, key, true)
+  leave(o, st)
+  return r
+}
+
+/**
+ * `modify` with `clear`: the cell holds an empty structure of a new family, its own.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const ownClear = <V>(ref: OwnRef<V>): void => {
+  const o = ref as Own<V>
+  const old = o.st
+  const v = makeFamily<V>(old.maxSize, old.chunkCapacity)
+  o.st = v.c.st
+  o.shared = false
+  o.last = null
+  o.c = v.c
+  o.i = 0
+}
+
+/**
+ * `size` of the cell's version, without handing it out.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const ownSize = <V>(ref: OwnRef<V>): number => {
+  const o = ref as Own<V>
+  return o.shared ? enter(o).size : o.st.size
+}
+
+/**
+ * Whether the cell is owned (changes its state in place) now.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const isOwned = <V>(ref: OwnRef<V>): boolean => !(ref as Own<V>).shared
+
+/**
+ * The chunks that version `t` keeps alive: its own, those on its way to the root chunk, and the root chunk (through
+ * the family's state). Tests use it to simulate a collector.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const retainedChunks = <V>(t: LruTtl<V>): ReadonlyArray<object> => {
+  const v = t as unknown as Version<V>
+  return chainOf(v.c)
+}
+
+/**
+ * The chunks that an owning cell keeps alive, as `retainedChunks`.
+ *
+ * @internal
+ * @category utils
+ * @since 0.1.0
+ */
+export const cellRetainedChunks = <V>(ref: OwnRef<V>): ReadonlyArray<object> => {
+  const o = ref as Own<V>
+  return chainOf(o.shared ? o.c : o.st.rc)
+}
+
+const chainOf = <V>(c0: Chunk<V>): ReadonlyArray<object> => {
+  const out: Array<object> = []
+  for (let c: Chunk<V> | null = c0; c !== null; c = c.nxt) out.push(c)
+  out.push(c0.st.rc)
   return out
 }
 

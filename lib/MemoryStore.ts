@@ -1,7 +1,9 @@
 /**
- * The default `Store`: an immutable `LruTtl` structure behind a `Ref`, with time from a `Clock`. Each operation
- * is one `Ref.modify` with a pure function of the current version, so a change is a single step and every
- * version taken with `snapshot` stays a valid, unchanging view.
+ * The default `Store`: an immutable `LruTtl` structure behind a ref cell, with time from a `Clock`. The cell is
+ * an owning one (`LruTtl.OwnRef`): each operation is one step on it, the same as its `modify` with the pure
+ * `LruTtl` operation, and every version taken with `snapshot` stays a valid, unchanging view. While no snapshot can
+ * still be reached, the cell changes the structure in place (nobody can tell); after one is taken it keeps versions
+ * as the pure operations do, until the collector has taken every snapshot.
  *
  * It keeps values as they are (they were validated by the cache before they were stored) and does not decode on a
  * hit. Expiry is lazy: no timers, nothing keeps the process alive.
@@ -10,10 +12,10 @@
  */
 import * as E from 'fp-ts/Either'
 import type { IO } from 'fp-ts/IO'
+import type { Option } from 'fp-ts/Option'
 import * as O from 'fp-ts/Option'
 import type { Clock } from './Clock'
 import * as LruTtl from './LruTtl'
-import * as Ref from './Ref'
 import type { Store } from './Store'
 
 // -------------------------------------------------------------------------------------
@@ -76,25 +78,28 @@ const noEvict = (): void => undefined
 export const make = <A>(options: MemoryStoreOptions): MemoryStore<A> => {
   const { clock } = options
   const onEvict = options.onEvict ?? noEvict
-  const ref = Ref.make(LruTtl.empty<A>(options.maxSize))
-  const getSync = (key: string) => ref.modify(LruTtl.get(key, clock.now()))()
+  const cell = LruTtl.ownRef<A>(options.maxSize)
+  const getSync = (key: string): Option<A> => {
+    const r = LruTtl.ownGet(cell, key, clock.now())
+    return r === LruTtl.MISS ? O.none : O.some(r)
+  }
   return {
     getSync,
     get: (key) => () => Promise.resolve(E.right(getSync(key))),
     set: (key, value, ttl) => () => {
-      const evicted = ref.modify(LruTtl.set(key, value, clock.now(), ttl))()
-      if (O.isSome(evicted)) onEvict(evicted.value[0])
+      const evicted = LruTtl.ownSet(cell, key, value, clock.now(), ttl)
+      if (evicted !== undefined) onEvict(evicted)
       return done
     },
     delete: (key) => () => {
-      ref.modify(LruTtl.remove(key))()
+      LruTtl.ownRemove(cell, key)
       return done
     },
     clear: () => {
-      Ref.update(ref, LruTtl.clear)()
+      LruTtl.ownClear(cell)
       return done
     },
-    size: () => Promise.resolve(E.right(LruTtl.size(ref.get()))),
-    snapshot: ref.get
+    size: () => Promise.resolve(E.right(LruTtl.ownSize(cell))),
+    snapshot: cell.get
   }
 }

@@ -3,12 +3,18 @@
  * on the newest version or on a random older one, so histories branch; every result and state is compared as it
  * goes, and at the end every version ever made is compared with its model again (full persistence). Clock steps
  * and ttls come from small sets so that reads land exactly on expiry boundaries. No timers, no sleeping.
+ *
+ * The owning cell (`OwnRef`) runs against the same model, with a simulated collector: a chunk is collected when no
+ * version the test still holds retains it, so snapshots can die on cue and the cell can go back to working in place.
  */
 import * as assert from 'assert'
 import * as fc from 'fast-check'
 import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
+import * as v8 from 'v8'
+import * as vm from 'vm'
 import * as _ from '../lib/LruTtl'
+import * as Ref from '../lib/Ref'
 
 // -------------------------------------------------------------------------------------
 // model: an array of entries, most recently used first, copied for every version
@@ -255,6 +261,242 @@ const run = (maxSize: number, chunkCapacity: number, cmds: ReadonlyArray<Cmd>): 
   }
 }
 
+// -------------------------------------------------------------------------------------
+// the owning cell: commands, a simulated collector, and the run
+// -------------------------------------------------------------------------------------
+
+type Inner = 'get' | 'set' | 'remove'
+
+type CellCmd =
+  | { readonly op: 'get' | 'remove'; readonly key: string }
+  | { readonly op: 'set'; readonly key: string; readonly ttl: number | undefined }
+  | { readonly op: 'size' | 'clear' | 'snapshot' | 'adoptClear' }
+  | {
+      readonly op: 'modify'
+      readonly inner: Inner
+      readonly key: string
+      readonly ttl: number | undefined
+      readonly keepIn: boolean
+      readonly keepOut: boolean
+    }
+  | {
+      readonly op: 'branch'
+      readonly v: number
+      readonly inner: Inner
+      readonly key: string
+      readonly ttl: number | undefined
+      readonly killSource: boolean
+    }
+  | { readonly op: 'kill' | 'read' | 'adopt'; readonly v: number }
+  | { readonly op: 'advance'; readonly dt: number }
+
+const cellCmdArb = (keyArb: fc.Arbitrary<string>): fc.Arbitrary<CellCmd> => {
+  const inner = fc.constantFrom<Inner>('get', 'set', 'set', 'remove')
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key: keyArb }) },
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), key: keyArb, ttl: ttlArb }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), key: keyArb }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('size' as const, 'clear' as const) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('adoptClear' as const) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('snapshot' as const) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('modify' as const),
+        inner,
+        key: keyArb,
+        ttl: ttlArb,
+        keepIn: fc.boolean(),
+        keepOut: fc.boolean()
+      })
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('branch' as const),
+        v: fc.nat(),
+        inner,
+        key: keyArb,
+        ttl: ttlArb,
+        killSource: fc.boolean()
+      })
+    },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('kill' as const), v: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('read' as const, 'adopt' as const), v: fc.nat() }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('advance' as const), dt: fc.constantFrom(0, 1, 1, 2, 3, 5) }) }
+  )
+}
+
+/** A pure operation on a version and on its model; the results are compared, the new pair returned. */
+const pureStep = (p: Pair, inner: Inner, key: string, value: number, ttl: number | undefined, now: number): Pair => {
+  switch (inner) {
+    case 'get': {
+      const [r, t] = _.get(p.t, key, now)
+      const [mr, m] = M.get(p.m, key, now)
+      assert.deepStrictEqual(r, mr)
+      return { t, m }
+    }
+    case 'set': {
+      const [r, t] = _.set(p.t, key, value, now, ttl)
+      const [mr, m] = M.set(p.m, key, value, now, ttl)
+      assert.deepStrictEqual(r, mr)
+      return { t, m }
+    }
+    case 'remove': {
+      const [r, t] = _.remove(p.t, key)
+      const [mr, m] = M.remove(p.m, key)
+      assert.deepStrictEqual(r, mr)
+      return { t, m }
+    }
+  }
+}
+
+/**
+ * Runs the commands on an owning cell whose collector is simulated: a chunk is alive while a version in `live`
+ * retains it (a killed version is forgotten by the test, as a program drops a snapshot). Checks every answer as it
+ * goes and, at the end, every live version and the cell's own state. Answers how often the cell went back to working
+ * in place and how many operations it did in place.
+ */
+const runCell = (
+  maxSize: number,
+  chunkCapacity: number,
+  checkEvery: number,
+  cmds: ReadonlyArray<CellCmd>
+): { backToOwned: number; ownedOps: number } => {
+  // what the test holds, each with the id of its family
+  const live: Array<Pair & { readonly family: number }> = []
+  const collected = new Set<object>()
+  const weak = (o: object): _.Weak => ({
+    deref: () => {
+      if (collected.has(o)) return undefined
+      if (_.cellRetainedChunks(cell).includes(o)) return o
+      for (const p of live) if (_.retainedChunks(p.t).includes(o)) return o
+      collected.add(o) // once collected, always collected
+      return undefined
+    }
+  })
+  const cell = _.ownRef<number>(
+    maxSize,
+    chunkCapacity === 0 ? { weak, checkEvery } : { weak, checkEvery, chunkCapacity }
+  )
+  let cm: Model = { maxSize, entries: [] }
+  let now = 0
+  let backToOwned = 0
+  let ownedOps = 0
+  // shared operations on the cell since the test last held a version of the cell's family
+  let sinceAllDead = 0
+  let family = 0
+  let families = 0
+  const pick = (v: number): number => v % live.length
+  cmds.forEach((c, step) => {
+    const wasOwned = _.isOwned(cell)
+    let cellOp = false
+    switch (c.op) {
+      case 'advance':
+        now += c.dt
+        break
+      case 'get': {
+        const r = _.ownGet(cell, c.key, now)
+        const [mr, m] = M.get(cm, c.key, now)
+        assert.deepStrictEqual(r === _.MISS ? O.none : O.some(r), mr)
+        cm = m
+        cellOp = true
+        break
+      }
+      case 'set': {
+        const r = _.ownSet(cell, c.key, step, now, c.ttl)
+        const [mr, m] = M.set(cm, c.key, step, now, c.ttl)
+        assert.deepStrictEqual(r, O.isSome(mr) ? mr.value[0] : undefined)
+        cm = m
+        cellOp = true
+        break
+      }
+      case 'remove': {
+        const r = _.ownRemove(cell, c.key)
+        const [mr, m] = M.remove(cm, c.key)
+        assert.deepStrictEqual(r, mr)
+        cm = m
+        cellOp = true
+        break
+      }
+      case 'size':
+        assert.deepStrictEqual(_.ownSize(cell), cm.entries.length)
+        break
+      case 'clear':
+        _.ownClear(cell)
+        cm = { maxSize, entries: [] }
+        family = ++families
+        break
+      case 'adoptClear':
+        Ref.update(cell, _.clear)()
+        cm = { maxSize, entries: [] }
+        family = ++families
+        break
+      case 'snapshot': {
+        const t = cell.get()
+        check(t, cm, now)
+        live.push({ t, m: cm, family })
+        break
+      }
+      case 'modify': {
+        let input: Pair | undefined
+        let output: Pair | undefined
+        const r = cell.modify((t) => {
+          input = { t, m: cm }
+          output = pureStep(input, c.inner, c.key, step, c.ttl, now)
+          return [true, output.t]
+        })()
+        assert.strictEqual(r, true)
+        cm = output!.m
+        if (c.keepIn) live.push({ ...input!, family })
+        if (c.keepOut) live.push({ ...output!, family })
+        break
+      }
+      case 'branch': {
+        if (live.length === 0) break
+        const i = pick(c.v)
+        const src = live[i]!
+        const next = pureStep(src, c.inner, c.key, step, c.ttl, now)
+        if (c.killSource) live.splice(i, 1)
+        live.push({ ...next, family: src.family })
+        break
+      }
+      case 'kill':
+        if (live.length > 0) live.splice(pick(c.v), 1)
+        break
+      case 'read':
+        if (live.length > 0) check(live[pick(c.v)]!.t, live[pick(c.v)]!.m, now)
+        break
+      case 'adopt': {
+        // the cell takes a version the test holds: of its family, or of one it left with a clear
+        if (live.length === 0) break
+        const p = live[pick(c.v)]!
+        Ref.set(cell, p.t)()
+        cm = p.m
+        family = p.family
+        break
+      }
+    }
+    if (cellOp && wasOwned) ownedOps++
+    if (!wasOwned && _.isOwned(cell)) backToOwned++
+    // the cell goes back to working in place at the latest `checkEvery` shared operations after the test stops
+    // holding versions of its family
+    if (live.some((p) => p.family === family)) sinceAllDead = 0
+    else if (cellOp && !wasOwned) sinceAllDead++
+    if (sinceAllDead >= checkEvery) assert.strictEqual(_.isOwned(cell), true, 'still keeping versions')
+    if (_.isOwned(cell)) sinceAllDead = 0
+  })
+  // every version still held answers as its model, in a scattered order, and so does the cell
+  for (let i = 0; i < live.length; i++) {
+    const p = live[(i * 7919) % live.length]!
+    check(p.t, p.m, now)
+  }
+  assert.deepStrictEqual(_.ownSize(cell), cm.entries.length)
+  check(cell.get(), cm, now)
+  for (const p of live) check(p.t, p.m, now)
+  return { backToOwned, ownedOps }
+}
+
 describe('LruTtl', () => {
   describe('model-based', () => {
     it('small keys and sizes: every version matches the model', () => {
@@ -371,6 +613,24 @@ describe('LruTtl', () => {
       assert.deepStrictEqual(_.keys(t1), ['a'])
     })
 
+    it('growth when the highest slot is not the most recently used keeps the order (regression)', () => {
+      // growing used to relink the highest old slot into the new free ring, dropping its LRU neighbour later
+      let t = _.empty<number>(0)
+      for (let i = 1; i <= 16; i++) t = _.set(t, `k${i}`, i, 0)[1]
+      t = _.get(t, 'k1', 0)[1]
+      t = _.set(t, 'k17', 17, 0)[1]
+      t = _.get(t, 'k16', 0)[1]
+      assert.deepStrictEqual(_.size(t), 17)
+      assert.deepStrictEqual(_.keys(t).slice(0, 3), ['k16', 'k17', 'k1'])
+      const cell = _.ownRef<number>(20)
+      for (let i = 1; i <= 16; i++) _.ownSet(cell, `k${i}`, i, 0, undefined)
+      _.ownGet(cell, 'k1', 0)
+      _.ownSet(cell, 'k17', 17, 0, undefined)
+      _.ownGet(cell, 'k16', 0)
+      assert.deepStrictEqual(_.keys(cell.get()).slice(0, 3), ['k16', 'k17', 'k1'])
+      assert.deepStrictEqual(_.ownSize(cell), 17)
+    })
+
     it('unbounded growth past the initial capacity, and a deep history re-roots without recursion', () => {
       const n = 100_000
       let t = _.empty<number>(0)
@@ -446,6 +706,102 @@ describe('LruTtl', () => {
         [3.7, -1, NaN, Infinity, 0].map((n) => _.maxSize(_.empty(n))),
         [3, 0, 0, 0, 0]
       )
+    })
+  })
+
+  describe('OwnRef, the owning cell', () => {
+    it('model-based: snapshots kept, branched and killed at random; every live version and the cell match', () => {
+      let backToOwned = 0
+      let ownedOps = 0
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 5 }),
+          chunkArb,
+          fc.constantFrom(1, 2, 3, 7),
+          fc.array(cellCmdArb(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f')), {
+            minLength: 10,
+            maxLength: 120,
+            size: 'max'
+          }),
+          (maxSize, chunkCapacity, checkEvery, cmds) => {
+            const stats = runCell(maxSize, chunkCapacity, checkEvery, cmds)
+            backToOwned += stats.backToOwned
+            ownedOps += stats.ownedOps
+          }
+        ),
+        { numRuns: 3000 }
+      )
+      // the runs did exercise the way back to working in place, and in-place operations after it
+      assert.ok(backToOwned > 1000, `back to owned ${backToOwned} times`)
+      assert.ok(ownedOps > 3000, `${ownedOps} in-place operations`)
+    })
+
+    it('model-based: more keys than the initial capacity, long histories', () => {
+      const keys = Array.from({ length: 40 }, (_x, i) => `k${i}`)
+      fc.assert(
+        fc.property(
+          fc.constantFrom(0, 17, 33),
+          chunkArb,
+          fc.constantFrom(1, 5, 64),
+          fc.array(cellCmdArb(fc.constantFrom(...keys)), { minLength: 100, maxLength: 400, size: 'max' }),
+          (maxSize, chunkCapacity, checkEvery, cmds) => {
+            runCell(maxSize, chunkCapacity, checkEvery, cmds)
+          }
+        ),
+        { numRuns: 300 }
+      )
+    })
+
+    it('is a Ref: modify returns the first component and keeps the second; get hands out an unchanging snapshot', () => {
+      const cell = _.ownRef<number>(3)
+      _.ownSet(cell, 'a', 1, 0, undefined)
+      const s1 = cell.get()
+      assert.deepStrictEqual(cell.modify((t) => _.set(t, 'b', 2, 0))(), O.none)
+      Ref.update(cell, (t) => _.set(t, 'c', 3, 0)[1])()
+      assert.deepStrictEqual(_.ownGet(cell, 'a', 0), 1)
+      assert.deepStrictEqual(_.keys(cell.get()), ['a', 'c', 'b'])
+      assert.deepStrictEqual(_.keys(s1), ['a'])
+      Ref.set(cell, s1)()
+      assert.deepStrictEqual(_.keys(cell.get()), ['a'])
+      assert.deepStrictEqual(_.ownSet(cell, 'x', 9, 0, undefined), undefined)
+      assert.deepStrictEqual(_.keys(s1), ['a'])
+      // a version of another family
+      Ref.update(cell, _.clear)()
+      _.ownSet(cell, 'y', 1, 0, undefined)
+      assert.deepStrictEqual(_.keys(cell.get()), ['y'])
+      assert.deepStrictEqual(_.keys(s1), ['a'])
+      _.ownClear(cell)
+      assert.strictEqual(_.isOwned(cell), true)
+      assert.deepStrictEqual(_.ownSize(cell), 0)
+    })
+
+    it('with a real collector: back in place once every snapshot is gone, and not before', async () => {
+      v8.setFlagsFromString('--expose-gc')
+      const gc = vm.runInNewContext('gc') as () => void
+      const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+      const cell = _.ownRef<number>(100, { checkEvery: 16 })
+      for (let i = 0; i < 50; i++) _.ownSet(cell, `k${i}`, i, 0, undefined)
+      let kept: _.LruTtl<number> | undefined = cell.get()
+      let dropped: _.LruTtl<number> | undefined = cell.get()
+      for (let i = 0; i < 100; i++) _.ownSet(cell, `n${i}`, i, 0, undefined)
+      dropped = _.set(dropped, 'z', 0, 0)[1]
+      dropped = undefined
+      await tick()
+      gc()
+      for (let i = 0; i < 64; i++) _.ownGet(cell, `n${i}`, 0)
+      // `kept` (the older snapshot) is alive: the cell must still keep versions
+      assert.strictEqual(_.isOwned(cell), false)
+      assert.deepStrictEqual(_.size(kept), 50)
+      assert.deepStrictEqual(_.peek(kept, 'n0', 0), O.none)
+      kept = undefined
+      // reading `kept` made it the family's root, which the family's state holds: one operation moves the root back
+      _.ownGet(cell, 'n0', 0)
+      await tick()
+      gc()
+      for (let i = 0; i < 64; i++) _.ownGet(cell, `n${i}`, 0)
+      assert.strictEqual(_.isOwned(cell), true)
+      assert.deepStrictEqual(_.ownSize(cell), 100)
+      assert.deepStrictEqual(kept, undefined)
     })
   })
 })

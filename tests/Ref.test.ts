@@ -1,4 +1,5 @@
 import * as fc from 'fast-check'
+import * as LruTtl from '../lib/LruTtl'
 import * as _ from '../lib/Ref'
 
 describe('Ref', () => {
@@ -31,5 +32,33 @@ describe('Ref', () => {
     expect(ref.get()).toBe(1)
     io()
     expect(ref.get()).toBe(2)
+  })
+})
+
+describe('LruTtl.OwnRef, a Ref that owns its versions', () => {
+  it('modify returns the first component and keeps (a version equal to) the second; set and update work', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.integer(), fc.boolean()), { maxLength: 30 }),
+        (ops) => {
+          const ref = LruTtl.ownRef<number>(3)
+          let expected = LruTtl.empty<number>(3)
+          for (const [k, v, viaModify] of ops) {
+            if (viaModify) {
+              const [e, t] = LruTtl.set(expected, k, v, 0)
+              expect(ref.modify((x) => LruTtl.set(x, k, v, 0))()).toEqual(e)
+              expected = t
+            } else {
+              _.update(ref, (x) => LruTtl.get(x, k, 0)[1])()
+              expected = LruTtl.get(expected, k, 0)[1]
+            }
+            expect(LruTtl.entries(ref.get(), 0)).toEqual(LruTtl.entries(expected, 0))
+          }
+          const other = LruTtl.set(LruTtl.empty<number>(3), 'z', 1, 0)[1]
+          _.set(ref, other)()
+          expect(LruTtl.entries(ref.get(), 0)).toEqual([['z', 1]])
+        }
+      )
+    )
   })
 })

@@ -1,6 +1,8 @@
 /**
- * G1-G3: the structure itself, synchronously: our persistent LruTtl behind our Ref against lru-cache, mnemonist's
- * LRUMap and Map.
+ * G1-G3: the structure itself, synchronously: our persistent LruTtl behind its ref cell against lru-cache, mnemonist's
+ * LRUMap and Map. Our goal rows use the structure as MemoryStore does: behind an owning cell (`LruTtl.ownRef`, no
+ * snapshot taken, so it works in place) through `ownGet`/`ownSet`; informational rows show the pure operations
+ * behind a plain `Ref` and with the version in a local, and MemoryStore's own `getSync`.
  *
  * Every contender gets its own loop, written out (not a shared loop calling a function argument), so that V8
  * optimises each one for its own call and no call site is shared between contenders. Our rows take `now` once per
@@ -8,7 +10,10 @@
  * informational row in G1 reads the clock per operation, as the MemoryStore does.
  */
 import type { Option } from 'fp-ts/Option'
-import { Clock, LruTtl, Ref } from '../../lib'
+import { Clock, MemoryStore, Ref } from '../../lib'
+// As MemoryStore imports it. Under ts-node (CommonJS) the index's exports object is in dictionary mode (its
+// re-exports are getters), so `LruTtl.x` through it is a hash lookup on every call: ~15 ns that no bundled build has.
+import * as LruTtl from '../../lib/LruTtl'
 import type { Case } from '../harness'
 import { blackhole } from '../harness'
 import type { Config, MeasureData, MeasureSpec } from '../model'
@@ -29,7 +34,7 @@ const isSome = (o: Option<unknown>): boolean => o._tag === 'Some'
 // G1: get-hit over 10k keys, TTL on
 // -------------------------------------------------------------------------------------
 
-const G1_OURS = 'ours: ref.modify(LruTtl.get(k, now))()'
+const G1_OURS = 'ours: LruTtl.ownGet(cell, k, now) (as MemoryStore)'
 const G1_LRU = 'lru-cache get (ttl set)'
 
 const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
@@ -53,7 +58,7 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
   ],
   notes: [
     `${CAPACITY} keys, all present; keys read in a fixed uniform random order (${STREAM} indices, the same for every contender).`,
-    'Our goal row is what MemoryStore does on a get: one Ref.modify with the data-last LruTtl.get (a new version per hit), `now` read once per batch.'
+    'Our goal row is what MemoryStore does on a get: LruTtl.ownGet on its owning cell (no snapshot alive, so in place; the value or LruTtl.MISS), `now` read once per batch.'
   ],
   summarize: (data) => {
     const bad = Object.entries(sumRecords(data, 'misses')).filter(([, m]) => m > 0)
@@ -71,8 +76,8 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
 
     {
       const name = G1_OURS
-      const ref = Ref.make(LruTtl.empty<number>(n))
-      for (let i = 0; i < n; i++) ref.modify(LruTtl.set(keys[i]!, i, t0, HOUR))()
+      const cell = LruTtl.ownRef<number>(n)
+      for (let i = 0; i < n; i++) LruTtl.ownSet(cell, keys[i]!, i, t0, HOUR)
       let pos = 0
       misses[name] = 0
       cases.push({
@@ -82,7 +87,29 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
           const now = performance.now()
           let hits = 0
           for (let i = 0; i < ops; i++) {
-            const r = ref.modify(LruTtl.get(keys[idx[pos]!]!, now))()
+            const r = LruTtl.ownGet(cell, keys[idx[pos]!]!, now)
+            pos = (pos + 1) & MASK
+            if (r !== LruTtl.MISS) hits += r
+            else misses[name]!++
+          }
+          blackhole.value += hits
+        }
+      })
+    }
+    {
+      const name = 'ours: MemoryStore getSync (Clock.system.now() per get, Option)'
+      const store = MemoryStore.make<number>({ maxSize: n, clock: Clock.system })
+      for (let i = 0; i < n; i++) void store.set(keys[i]!, i, HOUR)()
+      const getSync = store.getSync!
+      let pos = 0
+      misses[name] = 0
+      cases.push({
+        name,
+        role: 'info',
+        run: (ops) => {
+          let hits = 0
+          for (let i = 0; i < ops; i++) {
+            const r = getSync(keys[idx[pos]!]!)
             pos = (pos + 1) & MASK
             if (r._tag === 'Some') hits += r.value
             else misses[name]!++
@@ -92,19 +119,19 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
       })
     }
     {
-      const name = 'ours: ref + Clock.system.now() per get (as MemoryStore)'
+      const name = 'ours: ref.modify(LruTtl.get(k, now))() (pure, plain Ref)'
       const ref = Ref.make(LruTtl.empty<number>(n))
       for (let i = 0; i < n; i++) ref.modify(LruTtl.set(keys[i]!, i, t0, HOUR))()
-      const clock = Clock.system
       let pos = 0
       misses[name] = 0
       cases.push({
         name,
         role: 'info',
         run: (ops) => {
+          const now = performance.now()
           let hits = 0
           for (let i = 0; i < ops; i++) {
-            const r = ref.modify(LruTtl.get(keys[idx[pos]!]!, clock.now()))()
+            const r = ref.modify(LruTtl.get(keys[idx[pos]!]!, now))()
             pos = (pos + 1) & MASK
             if (r._tag === 'Some') hits += r.value
             else misses[name]!++
@@ -211,7 +238,7 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
 // G2: set of a new key at capacity (evicts one)
 // -------------------------------------------------------------------------------------
 
-const G2_OURS = 'ours: ref.modify(LruTtl.set(k, v, now, ttl))()'
+const G2_OURS = 'ours: LruTtl.ownSet(cell, k, v, now, ttl) (as MemoryStore)'
 const G2_LRU = 'lru-cache set (ttl set)'
 
 const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
@@ -255,13 +282,32 @@ const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
 
     {
       const name = G2_OURS
+      const cell = LruTtl.ownRef<number>(n)
+      for (let i = 0; i < n; i++) LruTtl.ownSet(cell, ring[i]!, i, t0, HOUR)
+      let pos = n
+      notEvicting[name] = 0
+      cases.push({
+        name,
+        role: 'ours',
+        run: (ops) => {
+          const now = performance.now()
+          for (let i = 0; i < ops; i++) {
+            const ev = LruTtl.ownSet(cell, ring[pos]!, pos, now, HOUR)
+            if (ev === undefined) notEvicting[name]!++
+            pos = pos + 1 === R ? 0 : pos + 1
+          }
+        }
+      })
+    }
+    {
+      const name = 'ours: ref.modify(LruTtl.set(k, v, now, ttl))() (pure, plain Ref)'
       const ref = Ref.make(LruTtl.empty<number>(n))
       for (let i = 0; i < n; i++) ref.modify(LruTtl.set(ring[i]!, i, t0, HOUR))()
       let pos = n
       notEvicting[name] = 0
       cases.push({
         name,
-        role: 'ours',
+        role: 'info',
         run: (ops) => {
           const now = performance.now()
           for (let i = 0; i < ops; i++) {
@@ -340,7 +386,7 @@ const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
 // G3: mixed 90% get / 10% set, zipf 0.99
 // -------------------------------------------------------------------------------------
 
-const G3_OURS = 'ours: ref.modify(LruTtl.get/set(...))()'
+const G3_OURS = 'ours: LruTtl.ownGet/ownSet(cell, ...) (as MemoryStore)'
 const G3_LRU = 'lru-cache get/set (ttl set)'
 
 type HitRatios = Record<string, { hits: number; gets: number; ratio: number }>
@@ -410,12 +456,39 @@ const g3 = (cfg: Config, peers: Peers): MeasureSpec => ({
     const cases: Array<Counted> = []
 
     {
+      const cell = LruTtl.ownRef<number>(cap)
+      const counts = { hits: 0, gets: 0 }
+      let pos = 0
+      cases.push({
+        name: G3_OURS,
+        role: 'ours',
+        counts,
+        run: (ops) => {
+          const now = performance.now()
+          let hits = 0
+          let gets = 0
+          for (let i = 0; i < ops; i++) {
+            const k = keys[sk[pos]!]!
+            if (isSet[pos] === 1) {
+              LruTtl.ownSet(cell, k, pos, now, HOUR)
+            } else {
+              gets++
+              if (LruTtl.ownGet(cell, k, now) !== LruTtl.MISS) hits++
+            }
+            pos = pos + 1 === L ? 0 : pos + 1
+          }
+          counts.hits += hits
+          counts.gets += gets
+        }
+      })
+    }
+    {
       const ref = Ref.make(LruTtl.empty<number>(cap))
       const counts = { hits: 0, gets: 0 }
       let pos = 0
       cases.push({
-        name: 'ours: ref.modify(LruTtl.get/set(...))()',
-        role: 'ours',
+        name: 'ours: ref.modify(LruTtl.get/set(...))() (pure, plain Ref)',
+        role: 'info',
         counts,
         run: (ops) => {
           const now = performance.now()
