@@ -83,12 +83,16 @@ export const make = <A>(options: MemoryStoreOptions): MemoryStore<A> => {
     const r = LruTtl.ownGet(cell, key, clock.now())
     return r === LruTtl.MISS ? O.none : O.some(r)
   }
+  const setSync = (key: string, value: A, ttl?: number): void => {
+    const evicted = LruTtl.ownSet(cell, key, value, clock.now(), ttl)
+    if (evicted !== undefined) onEvict(evicted)
+  }
   return {
     getSync,
+    setSync,
     get: (key) => () => Promise.resolve(E.right(getSync(key))),
     set: (key, value, ttl) => () => {
-      const evicted = LruTtl.ownSet(cell, key, value, clock.now(), ttl)
-      if (evicted !== undefined) onEvict(evicted)
+      setSync(key, value, ttl)
       return done
     },
     delete: (key) => () => {
