@@ -1007,6 +1007,22 @@ const chainOf = <V>(c0: Chunk<V>): ReadonlyArray<object> => {
 // operation dispatches by hand with fixed parameters.
 const isVersion = (u: unknown): boolean => typeof u === 'object' && u !== null
 
+/** Data-first `impl(self, a)` and data-last `impl(a)(self)` in one function (no `arguments`, unlike fp-ts's). */
+const dual1 =
+  (impl: (self: never, a: never) => unknown) =>
+  (a: unknown, b?: unknown): unknown => {
+    const f = impl as (self: unknown, a: unknown) => unknown
+    return isVersion(a) ? f(a, b) : (self: unknown) => f(self, a)
+  }
+
+/** Data-first `impl(self, a, b)` and data-last `impl(a, b)(self)` in one function. */
+const dual2 =
+  (impl: (self: never, a: never, b: never) => unknown) =>
+  (a: unknown, b: unknown, c?: unknown): unknown => {
+    const f = impl as (self: unknown, a: unknown, b: unknown) => unknown
+    return isVersion(a) ? f(a, b, c) : (self: unknown) => f(self, a, b)
+  }
+
 // -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
@@ -1037,11 +1053,7 @@ const isVersion = (u: unknown): boolean => typeof u === 'object' && u !== null
 export const get: {
   (key: string, now: number): <V>(self: LruTtl<V>) => readonly [Option<V>, LruTtl<V>]
   <V>(self: LruTtl<V>, key: string, now: number): readonly [Option<V>, LruTtl<V>]
-} = function (a: unknown, b: unknown, c?: unknown): unknown {
-  return isVersion(a)
-    ? getImpl(a as LruTtl<unknown>, b as string, c as number)
-    : (self: LruTtl<unknown>) => getImpl(self, a as string, b as number)
-} as typeof get
+} = /*#__PURE__*/ dual2(getImpl) as typeof get
 
 /**
  * Inserts or overwrites `key` at time `now`; the entry becomes the most recently used and its expiry is reset to
@@ -1099,11 +1111,7 @@ export const set: {
 export const remove: {
   (key: string): <V>(self: LruTtl<V>) => readonly [boolean, LruTtl<V>]
   <V>(self: LruTtl<V>, key: string): readonly [boolean, LruTtl<V>]
-} = function (a: unknown, b?: unknown): unknown {
-  return isVersion(a)
-    ? removeImpl(a as LruTtl<unknown>, b as string)
-    : (self: LruTtl<unknown>) => removeImpl(self, a as string)
-} as typeof remove
+} = /*#__PURE__*/ dual1(removeImpl) as typeof remove
 
 /**
  * Removes every entry that has expired at `now` and returns how many it removed (`0`: the same version).
@@ -1124,11 +1132,7 @@ export const remove: {
 export const purge: {
   (now: number): <V>(self: LruTtl<V>) => readonly [number, LruTtl<V>]
   <V>(self: LruTtl<V>, now: number): readonly [number, LruTtl<V>]
-} = function (a: unknown, b?: unknown): unknown {
-  return isVersion(a)
-    ? purgeImpl(a as LruTtl<unknown>, b as number)
-    : (self: LruTtl<unknown>) => purgeImpl(self, a as number)
-} as typeof purge
+} = /*#__PURE__*/ dual1(purgeImpl) as typeof purge
 
 /**
  * An empty version with the same `maxSize`. The version it is given is unchanged.
@@ -1202,11 +1206,7 @@ export const size = <V>(self: LruTtl<V>): number => rooted(self).size
 export const peek: {
   (key: string, now: number): <V>(self: LruTtl<V>) => Option<V>
   <V>(self: LruTtl<V>, key: string, now: number): Option<V>
-} = function (a: unknown, b: unknown, c?: unknown): unknown {
-  return isVersion(a)
-    ? peekImpl(a as LruTtl<unknown>, b as string, c as number)
-    : (self: LruTtl<unknown>) => peekImpl(self, a as string, b as number)
-} as typeof peek
+} = /*#__PURE__*/ dual2(peekImpl) as typeof peek
 
 /**
  * Whether `key` has a live entry at time `now`; does not touch recency.
@@ -1225,11 +1225,7 @@ export const peek: {
 export const has: {
   (key: string, now: number): <V>(self: LruTtl<V>) => boolean
   <V>(self: LruTtl<V>, key: string, now: number): boolean
-} = function (a: unknown, b: unknown, c?: unknown): unknown {
-  return isVersion(a)
-    ? hasImpl(a as LruTtl<unknown>, b as string, c as number)
-    : (self: LruTtl<unknown>) => hasImpl(self, a as string, b as number)
-} as typeof has
+} = /*#__PURE__*/ dual2(hasImpl) as typeof has
 
 /**
  * The keys of every entry physically held (expired ones included), most recently used first.
@@ -1273,8 +1269,4 @@ export const keys = <V>(self: LruTtl<V>): ReadonlyArray<string> => {
 export const entries: {
   (now: number): <V>(self: LruTtl<V>) => ReadonlyArray<readonly [string, V]>
   <V>(self: LruTtl<V>, now: number): ReadonlyArray<readonly [string, V]>
-} = function (a: unknown, b?: unknown): unknown {
-  return isVersion(a)
-    ? entriesImpl(a as LruTtl<unknown>, b as number)
-    : (self: LruTtl<unknown>) => entriesImpl(self, a as number)
-} as typeof entries
+} = /*#__PURE__*/ dual1(entriesImpl) as typeof entries
