@@ -345,6 +345,12 @@ const makeRoom = <V>(st: State<V>, small: boolean): Chunk<V> => {
   return n
 }
 
+/** The root chunk, with room for one more diff at the root position `st.rp` (a new chunk if need be). */
+const roomy = <V>(st: State<V>): Chunk<V> => {
+  const c = st.rc
+  return st.rp !== c.len || st.rp === c.cap ? makeRoom(st, false) : c
+}
+
 /**
  * Records the undo of a change to slot `s`: before it, the slot held `key`/`val`/`exp` just after `anchor`
  * (`key === undefined`: it was free). The new root is `(st.rc, st.rp)`.
@@ -357,12 +363,8 @@ const recordSwap = <V>(
   val: V | undefined,
   exp: number
 ): void => {
-  let c = st.rc
-  let j = st.rp
-  if (j !== c.len || j === c.cap) {
-    c = makeRoom(st, false)
-    j = 0
-  }
+  const c = roomy(st)
+  const j = st.rp
   const sa = c.sa
   sa[2 * j] = s | SWAP
   sa[2 * j + 1] = anchor
@@ -432,12 +434,8 @@ const opGet = <V>(st: State<V>, key: string, now: number, rec: boolean): V | Mis
     const p = prev[s]!
     if (rec) {
       // the undo is a MOVE of s back after p
-      let c = st.rc
-      let j = st.rp
-      if (j !== c.len || j === c.cap) {
-        c = makeRoom(st, false)
-        j = 0
-      }
+      const c = roomy(st)
+      const j = st.rp
       const sa = c.sa
       sa[2 * j] = s
       sa[2 * j + 1] = p
