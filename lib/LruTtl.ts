@@ -39,9 +39,9 @@
  *
  * @since 0.1.0
  */
-import type { IO } from 'fp-ts/IO'
 import type { Option } from 'fp-ts/Option'
 import * as O from 'fp-ts/Option'
+import type { Ref } from './Ref'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -743,12 +743,7 @@ export interface Weak {
  * @category model
  * @since 0.1.0
  */
-export interface OwnRef<V> {
-  /** Hands out the current version: a snapshot that later operations on the cell do not change. */
-  readonly get: IO<LruTtl<V>>
-  /** Applies `f` to the current version (handing it out), keeps the second component and returns the first. */
-  readonly modify: <B>(f: (t: LruTtl<V>) => readonly [B, LruTtl<V>]) => IO<B>
-}
+export type OwnRef<V> = Ref<LruTtl<V>>
 
 /**
  * Options of `ownRef`.
