@@ -17,7 +17,7 @@
  */
 export interface StoreFailure {
   readonly _tag: 'StoreFailure'
-  readonly operation: 'get' | 'set' | 'delete' | 'clear' | 'size'
+  readonly operation: 'get' | 'set' | 'delete' | 'clear' | 'size' | 'purge'
   readonly key?: string
   readonly cause: unknown
 }
@@ -30,6 +30,20 @@ export interface StoreFailure {
  */
 export interface DecodeFailure {
   readonly _tag: 'DecodeFailure'
+  readonly key: string
+  /** One line per validation error, in the order io-ts reports them. */
+  readonly errors: ReadonlyArray<string>
+}
+
+/**
+ * A value to be stored, or handed to a caller, failed the entity codec: a loader returned it (plain JavaScript, or
+ * a value typed through `any`), or `set` was given it. It was not stored, and no caller receives it as an entity.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface InvalidValue {
+  readonly _tag: 'InvalidValue'
   readonly key: string
   /** One line per validation error, in the order io-ts reports them. */
   readonly errors: ReadonlyArray<string>
@@ -78,7 +92,13 @@ export interface UnexpectedError {
  * @category model
  * @since 0.1.0
  */
-export type CacheError = StoreFailure | DecodeFailure | KeyEncodeFailure | InvalidConfig | UnexpectedError
+export type CacheError =
+  | StoreFailure
+  | DecodeFailure
+  | InvalidValue
+  | KeyEncodeFailure
+  | InvalidConfig
+  | UnexpectedError
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -101,6 +121,27 @@ export const storeFailure = (operation: StoreFailure['operation'], cause: unknow
  */
 export const decodeFailure = (key: string, errors: ReadonlyArray<string>): CacheError => ({
   _tag: 'DecodeFailure',
+  key,
+  errors
+})
+
+/**
+ * Makes an `InvalidValue`.
+ *
+ * @example
+ * import { CacheError } from 'best-simple-cache'
+ * import * as assert from 'assert'
+ *
+ * assert.strictEqual(
+ *   CacheError.message(CacheError.invalidValue('user:7', ['expected a number at id'])),
+ *   'value for key "user:7" failed the entity codec and was not cached: expected a number at id'
+ * )
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const invalidValue = (key: string, errors: ReadonlyArray<string>): CacheError => ({
+  _tag: 'InvalidValue',
   key,
   errors
 })
@@ -175,6 +216,8 @@ export const message = (e: CacheError): string => {
       return `store ${e.operation} failed${e.key === undefined ? '' : ` for key ${show(e.key)}`}: ${causeMessage(e.cause)}`
     case 'DecodeFailure':
       return `stored entry ${show(e.key)} failed the entity codec: ${e.errors.join('; ')}`
+    case 'InvalidValue':
+      return `value for key ${show(e.key)} failed the entity codec and was not cached: ${e.errors.join('; ')}`
     case 'KeyEncodeFailure':
       return `cannot encode key: at ${e.path} expected ${e.expected}, got ${show(e.actual)}`
     case 'InvalidConfig':

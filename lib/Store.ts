@@ -12,6 +12,14 @@
  * 2. With `ttl = d`, an entry set at time `t` is a miss at `now >= t + d`; without `ttl` it never expires.
  * 3. `delete` and `clear` remove entries; deleting a missing key is not an error.
  * 4. Keys are opaque strings made by a `KeyCodec`; a store may prefix them but must not otherwise change them.
+ * 5. An operation takes effect by the time its task completes. A cache never has two writes of one key in flight
+ *    at once, so a store may complete operations of different keys in any order.
+ * 6. A task never throws and never rejects: a failure is a `Left` (a cache turns a store that breaks this into a
+ *    `StoreFailure`, and never lets it escape).
+ *
+ * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
+ * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so
+ * with `validatedBy`; the cache checks every hit of any other store with `codec.is`.
  *
  * @since 0.1.0
  */
@@ -58,6 +66,13 @@ export interface Store<A> {
   readonly getSync?: (key: string) => Option<A>
   /** `set`, done at once, for stores in this process that cannot fail; it must agree with `set`. */
   readonly setSync?: (key: string, value: A, ttl?: number) => void
+  /** Removes expired entries now and answers how many; for stores that keep them until they are reclaimed. */
+  readonly purge?: TaskEither<CacheError, number>
+  /**
+   * The codec every value `get` answers has passed in this process (decoded with it, or checked by it on `set`).
+   * A cache does not check the hits of a store whose `validatedBy` is its own codec.
+   */
+  readonly validatedBy?: EntityCodec<A>
 }
 
 /**

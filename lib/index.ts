@@ -62,12 +62,41 @@ export {
  */
 export * as Cache from './Cache'
 /**
- * The errors of the cache itself.
+ * The errors of the cache itself. `CacheError` is also the error type itself, usable from the package root:
+ * `TaskEither<NotFound | CacheError, User>`.
  *
  * @category modules
  * @since 0.1.0
  */
 export * as CacheError from './CacheError'
+/**
+ * The error type of cache operations (the union of the `CacheError` module).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type CacheError = import('./CacheError').CacheError
+/**
+ * The events and counters of a cache.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as CacheEvent from './CacheEvent'
+/**
+ * What a cache hears: the event type itself, usable from the package root.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type CacheEvent = import('./CacheEvent').CacheEvent
+/**
+ * A cache's config and its io-ts codec.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as Config from './Config'
 /**
  * Injected time: the system clock and a manual clock for tests.
  *

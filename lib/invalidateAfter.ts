@@ -14,7 +14,9 @@ import type { Either } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type { Cache } from './Cache'
 import type { CacheError } from './CacheError'
-import { reject, runAsync, runTaskEither, unwrap } from './internal'
+import type { Engine } from './internal/engine'
+import { engineOf } from './internal/engine'
+import { named, reject, runAsync, runTaskEither, unwrap } from './internal/run'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -39,19 +41,17 @@ export type WriteArgs<Args extends ReadonlyArray<unknown>> = readonly [...Args, 
  * @internal
  */
 export const writeThenInvalidate = <E, B>(
-  cache: Cache<unknown, ReadonlyArray<unknown>>,
+  engine: Engine<unknown>,
   key: string,
   write: Promise<Either<E, B>>
 ): Promise<Either<E, B>> =>
   write.then((r) =>
     E.isLeft(r)
       ? r
-      : cache
-          .invalidateByKey(key)()
-          .then((d) => {
-            if (E.isLeft(d)) cache.emit({ _tag: 'StoreFailure', error: d.left })
-            return r
-          })
+      : engine.invalidateByKey(key).then((d) => {
+          if (E.isLeft(d)) engine.storeFailed(d.left)
+          return r
+        })
   )
 
 // -------------------------------------------------------------------------------------
@@ -83,22 +83,18 @@ export const writeThenInvalidate = <E, B>(
  * @category combinators
  * @since 0.1.0
  */
-export const invalidateAfter =
-  <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) =>
-  <P extends WriteArgs<Args>, E, B>(
+export const invalidateAfter = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const engine = engineOf<unknown>(cache, 'invalidateAfter')
+  return <P extends WriteArgs<Args>, E, B>(
     f: (...args: P) => TaskEither<E, B>
   ): ((...args: P) => TaskEither<E | CacheError, B>) =>
-  (...args) =>
-  () => {
-    const key = cache.keyOfArgs(args)
-    return typeof key !== 'string'
-      ? Promise.resolve(E.left(key))
-      : writeThenInvalidate(
-          cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key,
-          runTaskEither(() => f(...args))
-        )
-  }
+    named(f, (...args: P) => () => {
+      const key = engine.keyOfArgs(args)
+      return typeof key !== 'string'
+        ? Promise.resolve(E.left(key))
+        : writeThenInvalidate(engine, key, runTaskEither(() => f(...args)))
+    })
+}
 
 /**
  * Invalidates after a function returning a `Promise` or a plain value succeeds; the result is a `Promise` that
@@ -124,16 +120,11 @@ export const invalidateAfter =
  * @category combinators
  * @since 0.1.0
  */
-export const invalidateAfterAsync =
-  <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) =>
-  <P extends WriteArgs<Args>, B>(f: (...args: P) => Promise<B> | B): ((...args: P) => Promise<B>) =>
-  (...args) => {
-    const key = cache.keyOfArgs(args)
-    return typeof key !== 'string'
-      ? reject(key)
-      : writeThenInvalidate(
-          cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key,
-          runAsync(() => f(...args))
-        ).then(unwrap)
-  }
+export const invalidateAfterAsync = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const engine = engineOf<unknown>(cache, 'invalidateAfterAsync')
+  return <P extends WriteArgs<Args>, B>(f: (...args: P) => Promise<B> | B): ((...args: P) => Promise<B>) =>
+    named(f, (...args: P) => {
+      const key = engine.keyOfArgs(args)
+      return typeof key !== 'string' ? reject(key) : writeThenInvalidate(engine, key, runAsync(() => f(...args))).then(unwrap)
+    })
+}

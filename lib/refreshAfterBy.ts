@@ -15,23 +15,25 @@ import type { Cache } from './Cache'
 import type { CacheError } from './CacheError'
 import type { WriteArgs } from './invalidateAfter'
 import { writeThenInvalidate } from './invalidateAfter'
-import { reject, runAsync, runTaskEither, unwrap } from './internal'
+import type { Engine } from './internal/engine'
+import { engineOf } from './internal/engine'
+import { named, reject, runAsync, runTaskEither, unwrap } from './internal/run'
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
 
 const refresh = <E, B>(
-  cache: Cache<unknown, ReadonlyArray<unknown>>,
+  engine: Engine<unknown>,
   key: string,
   write: Promise<Either<E, B>>,
   reload: () => Promise<Either<unknown, unknown>>
 ): Promise<Either<E, B>> =>
-  writeThenInvalidate(cache, key, write).then((r) =>
+  writeThenInvalidate(engine, key, write).then((r) =>
     E.isLeft(r)
       ? r
       : reload().then((g) => {
-          if (E.isLeft(g)) cache.emit({ _tag: 'RefreshFailure', key, error: g.left })
+          if (E.isLeft(g)) engine.events.emit({ _tag: 'RefreshFailure', key, error: g.left })
           return r
         })
   )
@@ -66,26 +68,24 @@ const refresh = <E, B>(
  * @category combinators
  * @since 0.1.0
  */
-export const refreshAfterBy =
-  <A, Args extends ReadonlyArray<unknown>, G extends ReadonlyArray<unknown>>(
+export const refreshAfterBy = <
+  A, Args extends ReadonlyArray<unknown>, G extends ReadonlyArray<unknown>>(
     cache: Cache<A, Args>,
     getter: (...args: G) => TaskEither<unknown, A>
-  ) =>
-  <P extends WriteArgs<Args> & WriteArgs<G>, E, B>(
+  ) => {
+  const engine = engineOf<unknown>(cache, 'refreshAfterBy')
+  return <P extends WriteArgs<Args> & WriteArgs<G>, E, B>(
     f: (...args: P) => TaskEither<E, B>
   ): ((...args: P) => TaskEither<E | CacheError, B>) =>
-  (...args) =>
-  () => {
-    const key = cache.keyOfArgs(args)
-    return typeof key !== 'string'
-      ? Promise.resolve(E.left(key))
-      : refresh(
-          cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key,
-          runTaskEither(() => f(...args)),
-          () => runTaskEither(() => getter(...(args as unknown as G)))
-        )
-  }
+    named(f, (...args: P) => () => {
+      const key = engine.keyOfArgs(args)
+      return typeof key !== 'string'
+        ? Promise.resolve(E.left(key))
+        : refresh(engine, key, runTaskEither(() => f(...args)), () =>
+            runTaskEither(() => getter(...(args as unknown as G)))
+          )
+    })
+}
 
 /**
  * Refreshes after a function returning a `Promise` or a plain value succeeds; `getter` is a cached function
@@ -112,20 +112,19 @@ export const refreshAfterBy =
  * @category combinators
  * @since 0.1.0
  */
-export const refreshAfterByAsync =
-  <A, Args extends ReadonlyArray<unknown>, G extends ReadonlyArray<unknown>>(
+export const refreshAfterByAsync = <
+  A, Args extends ReadonlyArray<unknown>, G extends ReadonlyArray<unknown>>(
     cache: Cache<A, Args>,
     getter: (...args: G) => Promise<A> | A
-  ) =>
-  <P extends WriteArgs<Args> & WriteArgs<G>, B>(f: (...args: P) => Promise<B> | B): ((...args: P) => Promise<B>) =>
-  (...args) => {
-    const key = cache.keyOfArgs(args)
-    return typeof key !== 'string'
-      ? reject(key)
-      : refresh(
-          cache as Cache<unknown, ReadonlyArray<unknown>>,
-          key,
-          runAsync(() => f(...args)),
-          () => runAsync(() => getter(...(args as unknown as G)))
-        ).then(unwrap)
-  }
+  ) => {
+  const engine = engineOf<unknown>(cache, 'refreshAfterByAsync')
+  return <P extends WriteArgs<Args> & WriteArgs<G>, B>(f: (...args: P) => Promise<B> | B): ((...args: P) => Promise<B>) =>
+    named(f, (...args: P) => {
+      const key = engine.keyOfArgs(args)
+      return typeof key !== 'string'
+        ? reject(key)
+        : refresh(engine, key, runAsync(() => f(...args)), () => runAsync(() => getter(...(args as unknown as G)))).then(
+            unwrap
+          )
+    })
+}

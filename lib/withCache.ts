@@ -8,12 +8,16 @@
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/Either'
+import { left, right } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
-import { MISS } from './Cache'
 import type { Cache } from './Cache'
+import * as CE from './CacheError'
 import type { CacheError } from './CacheError'
-import { reject, runAsync, runTaskEither, unwrap } from './internal'
+import { engineOf } from './internal/engine'
+import { MISS } from './internal/miss'
+import { named, reject, runAsync, runTaskEither, unwrap } from './internal/run'
+
+const same = <E>(e: E): E => e
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -45,16 +49,22 @@ import { reject, runAsync, runTaskEither, unwrap } from './internal'
  * @category combinators
  * @since 0.1.0
  */
-export const withCache =
-  <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) =>
-  <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, A>) =>
-  (...args) =>
-  () => {
-    const key = cache.keyOfArgs(args)
-    if (typeof key !== 'string') return Promise.resolve(E.left(key))
-    const hit = cache.hitNow(key)
-    return hit !== MISS ? Promise.resolve(E.right(hit)) : cache.load(key, () => runTaskEither(() => f(...args)))
-  }
+export const withCache = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const { keyOfArgs, hitNow, load } = engineOf<A>(cache, 'withCache')
+  return <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, A>) =>
+    named(
+      f,
+      (...args: P) =>
+        () => {
+          const key = keyOfArgs(args)
+          if (typeof key !== 'string') return Promise.resolve(left(key))
+          const hit = hitNow(key)
+          return hit !== MISS
+            ? Promise.resolve(right(hit))
+            : load<E | CacheError>(key, () => runTaskEither(() => f(...args)), same)
+        }
+    )
+}
 
 /**
  * Caches a function returning a `Promise` or a plain value; the cached function returns a `Promise`. It rejects
@@ -85,12 +95,24 @@ export const withCache =
  * @category combinators
  * @since 0.1.0
  */
-export const withCacheAsync =
-  <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) =>
-  <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) =>
-  (...args) => {
-    const key = cache.keyOfArgs(args)
-    if (typeof key !== 'string') return reject(key)
-    const hit = cache.hitNow(key)
-    return hit !== MISS ? Promise.resolve(hit) : cache.load(key, () => runAsync(() => f(...args))).then(unwrap)
+export const withCacheAsync = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const { keyOfArg, keyOfArgs, hitNow, load } = engineOf<A>(cache, 'withCacheAsync')
+  return <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) => {
+    if (keyOfArg !== undefined) {
+      // a cache of one argument: no rest array on the hit path
+      const g = f as unknown as (arg: unknown) => Promise<A> | A
+      return named(f, ((arg: unknown) => {
+        const key = keyOfArg(arg)
+        if (typeof key !== 'string') return reject(key)
+        const hit = hitNow(key)
+        return hit !== MISS ? Promise.resolve(hit) : load(key, () => runAsync(() => g(arg)), CE.toError).then(unwrap)
+      }) as unknown as (...args: P) => Promise<A>)
+    }
+    return named(f, (...args: P) => {
+      const key = keyOfArgs(args)
+      if (typeof key !== 'string') return reject(key)
+      const hit = hitNow(key)
+      return hit !== MISS ? Promise.resolve(hit) : load(key, () => runAsync(() => f(...args)), CE.toError).then(unwrap)
+    })
   }
+}

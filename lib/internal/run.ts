@@ -8,8 +8,8 @@
 import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
-import * as CE from './CacheError'
-import type { CacheError } from './CacheError'
+import * as CE from '../CacheError'
+import type { CacheError } from '../CacheError'
 
 /**
  * Runs a `TaskEither` made by `make`; a throw or a rejection becomes a `Left` of `UnexpectedError`.
@@ -60,3 +60,14 @@ export const unwrap = <A>(r: Either<unknown, A>): A | Promise<never> => (E.isRig
  * @internal
  */
 export const reject = (e: CacheError): Promise<never> => Promise.reject(CE.toError(e))
+
+/**
+ * `wrapped`, carrying the name of the function it wraps (a cached `getUser` still shows as `getUser` in stack
+ * traces and logs).
+ *
+ * @internal
+ */
+export const named = <F extends (...args: never) => unknown>(original: { readonly name: string }, wrapped: F): F => {
+  if (original.name !== '') Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true })
+  return wrapped
+}

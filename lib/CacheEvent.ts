@@ -1,0 +1,86 @@
+/**
+ * What happens in a cache, as data: the events a listener hears (`Cache.subscribe`, or the `onEvent` option) and
+ * the counters of `Cache.stats`. A user exports them to metrics; the cache itself never depends on a listener.
+ *
+ * @since 0.2.0
+ */
+import type { CacheError } from './CacheError'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * An event of a cache.
+ *
+ * - `Hit`, `Miss`: a lookup found a live entry, or did not.
+ * - `Set`: a value was stored (after a load, or by `set`).
+ * - `Evict`: the store evicted the least recently used entry to make room.
+ * - `Invalidate`, `Clear`: entries were removed on request.
+ * - `Fenced`: a load finished after its key was invalidated, set or cleared; its value was returned, not stored.
+ * - `LoadFailure`: the loader failed; nothing was stored.
+ * - `DecodeFailure`: a stored entry failed the entity codec (it was deleted and treated as a miss).
+ * - `InvalidValue`: a value to be stored failed the entity codec; it was not stored, and the call failed.
+ * - `StoreFailure`: the store failed; the cached function fell back to the loader's value.
+ * - `RefreshFailure`: `refreshAfterBy` could not reload after the write.
+ *
+ * @example
+ * import { Cache, KeyCodec, withCacheAsync } from 'best-simple-cache'
+ * import type { CacheEvent } from 'best-simple-cache'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const seen: Array<CacheEvent['_tag']> = []
+ * const squares = Cache.unsafeMake({ name: 'square', codec: t.number, key: KeyCodec.int, onEvent: (e) => seen.push(e._tag) })
+ * const square = withCacheAsync(squares)((n: number) => n * n)
+ *
+ * async function main() {
+ *   await square(3)
+ *   await square(3)
+ *   assert.deepStrictEqual(seen, ['Miss', 'Set', 'Hit'])
+ * }
+ * main()
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type CacheEvent =
+  | { readonly _tag: 'Hit'; readonly key: string }
+  | { readonly _tag: 'Miss'; readonly key: string }
+  | { readonly _tag: 'Set'; readonly key: string }
+  | { readonly _tag: 'Evict'; readonly key: string }
+  | { readonly _tag: 'Invalidate'; readonly key: string }
+  | { readonly _tag: 'Clear' }
+  | { readonly _tag: 'Fenced'; readonly key: string }
+  | { readonly _tag: 'LoadFailure'; readonly key: string; readonly error: unknown }
+  | { readonly _tag: 'DecodeFailure'; readonly key: string; readonly errors: ReadonlyArray<string> }
+  | { readonly _tag: 'InvalidValue'; readonly key: string; readonly errors: ReadonlyArray<string> }
+  | { readonly _tag: 'StoreFailure'; readonly error: CacheError }
+  | { readonly _tag: 'RefreshFailure'; readonly key: string; readonly error: unknown }
+
+/**
+ * Counters since the cache was made, and the store's entry count where the store can tell.
+ *
+ * - `hits`, `misses`: lookups that found a live entry, or did not. On an in-process store every caller looks up
+ *   (it costs nothing); on a remote store the callers of one key that arrive together share one lookup, and it
+ *   counts once.
+ * - `loads`: runs of the loader; `loadFailures`: those that failed.
+ * - `sets`: values stored; `evictions`: entries the store evicted to make room; `invalidations`: keys invalidated.
+ * - `decodeFailures`: stored entries that failed the entity codec; `invalidValues`: values that failed it before
+ *   they could be stored.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Stats {
+  readonly hits: number
+  readonly misses: number
+  readonly loads: number
+  readonly loadFailures: number
+  readonly sets: number
+  readonly evictions: number
+  readonly invalidations: number
+  readonly decodeFailures: number
+  readonly invalidValues: number
+  readonly size?: number
+}

@@ -1,0 +1,31 @@
+/**
+ * The memory store's door for its own cache: reads that answer a value or `MISS` (no `Option` on the hit path) and
+ * writes of values the cache has just checked against the same codec (no second check on the miss path). A cache
+ * uses it only when the store was made with the cache's own codec, so the door never lets an unchecked value in
+ * or out; every other store goes through the public `Store` interface.
+ *
+ * @internal
+ * @since 0.2.0
+ */
+import type { EntityCodec } from '../Store'
+import type { Miss } from './miss'
+
+/** @internal */
+export const IN_PROCESS: unique symbol = Symbol('best-simple-cache/in-process')
+
+/** @internal */
+export interface InProcess<A> {
+  /** The codec every value in the store passed. */
+  readonly codec: EntityCodec<A>
+  readonly read: (key: string) => A | Miss
+  /** Stores a value that already passed `codec`. */
+  readonly write: (key: string, value: A, ttl: number | undefined) => void
+  readonly remove: (key: string) => void
+  readonly clear: () => void
+}
+
+/** The door of a store, if it has one for `codec`. */
+export const inProcessOf = <A>(store: object, codec: EntityCodec<A>): InProcess<A> | undefined => {
+  const door = (store as { [IN_PROCESS]?: InProcess<A> })[IN_PROCESS]
+  return door !== undefined && door.codec === codec ? door : undefined
+}

@@ -1,0 +1,151 @@
+/**
+ * How a cache talks to its store: every call guarded (a store that throws or rejects answers a `StoreFailure`),
+ * every hit validated, and the writes of one key kept in order.
+ *
+ * - Validation: a hit reaches the cache only after it passed the entity codec in this process. The memory store's
+ *   own door (`inProcess`) and a store whose `validatedBy` is the cache's codec are trusted; any other hit is
+ *   checked with `codec.is`. A hit that fails is reported through `onCorrupt`, deleted, and a miss.
+ * - Order: a store may complete operations in any order, and a write takes effect when it completes. So the writes
+ *   and deletes of one key go through a keyed semaphore (one at a time, first come first served), and a write asks
+ *   `mayWrite` when its turn comes: a load fenced while its write waited stores nothing, and an `invalidate`
+ *   issued while a write is in flight deletes after that write has landed (law 7 whatever the store's latency).
+ *   `clear` waits for the writes in flight. In-process stores write at once and need none of this.
+ *
+ * @internal
+ * @since 0.2.0
+ */
+import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import * as CE from '../CacheError'
+import type { CacheError } from '../CacheError'
+import * as KeyedSemaphore from '../KeyedSemaphore'
+import type { EntityCodec, Store } from '../Store'
+import { inProcessOf } from './inProcess'
+import { MISS } from './miss'
+import type { Miss } from './miss'
+
+export type Answer<B> = Either<CacheError, B> | Promise<Either<CacheError, B>>
+
+export interface StoreAccess<A> {
+  /** The value for `key` at once, for stores in this process; `undefined` for a store that cannot answer at once. */
+  readonly read: ((key: string) => A | Miss) | undefined
+  /** The value for `key`, validated; never rejects. */
+  readonly lookup: (key: string) => Promise<Either<CacheError, A | Miss>>
+  /** Stores a value that passed the codec, if `mayWrite()` still says so when its turn comes; `true` if stored. */
+  readonly write: (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean) => Answer<boolean>
+  readonly remove: (key: string) => Answer<void>
+  readonly clear: () => Promise<Either<CacheError, void>>
+  readonly size: (() => Promise<Either<CacheError, number>>) | undefined
+  readonly purge: () => Promise<Either<CacheError, number>>
+}
+
+type Operation = CE.StoreFailure['operation']
+
+/** Runs a store's task; a throw or a rejection (a store breaking its contract) becomes a `StoreFailure`. */
+const guarded = <B>(operation: Operation, task: () => TaskEither<CacheError, B>, key?: string): Promise<Either<CacheError, B>> => {
+  const failed = (e: unknown) => E.left(CE.storeFailure(operation, e, key))
+  try {
+    return task()().then(undefined, failed)
+  } catch (e) {
+    return Promise.resolve(failed(e))
+  }
+}
+
+const syncGuarded = <B>(operation: Operation, run: () => B, key?: string): Either<CacheError, B> => {
+  try {
+    return E.right(run())
+  } catch (e) {
+    return E.left(CE.storeFailure(operation, e, key))
+  }
+}
+
+export const make = <A>(
+  store: Store<A>,
+  codec: EntityCodec<A>,
+  onCorrupt: (key: string, errors: ReadonlyArray<string>) => void
+): StoreAccess<A> => {
+  const door = inProcessOf(store, codec)
+  const trusted = door !== undefined || store.validatedBy === codec
+  const semaphore = KeyedSemaphore.make() // TODO merge: unsafeMake
+  const pending = new Set<Promise<unknown>>()
+
+  /** Runs `task` in `key`'s turn, keeping count of it for `clear`. */
+  const inTurn = <B>(key: string, task: () => Promise<Either<CacheError, B>>): Promise<Either<CacheError, B>> => {
+    const p = semaphore.withPermit(key)(task)()
+    pending.add(p)
+    const done = (): void => void pending.delete(p)
+    p.then(done, done)
+    return p
+  }
+
+  const remove = (key: string): Answer<void> => {
+    if (door !== undefined) return syncGuarded('delete', () => door.remove(key), key)
+    return inTurn(key, () => guarded('delete', () => store.delete(key), key))
+  }
+
+  /** A hit, checked unless the store is trusted; a failing one is reported, deleted and a miss. */
+  const checked = (key: string, value: A): A | Miss => {
+    if (trusted || codec.is(value)) return value
+    onCorrupt(key, [`the store answered a value that is not a valid ${codec.name}`])
+    void remove(key)
+    return MISS
+  }
+
+  const getSync = store.getSync
+  const read =
+    door !== undefined
+      ? door.read
+      : getSync === undefined
+        ? undefined
+        : (key: string): A | Miss => {
+            const o = getSync(key)
+            return O.isSome(o) ? checked(key, o.value) : MISS
+          }
+
+  const lookup = (key: string): Promise<Either<CacheError, A | Miss>> =>
+    guarded('get', () => store.get(key), key).then((r) => {
+      if (E.isRight(r)) return E.right(O.isSome(r.right) ? checked(key, r.right.value) : MISS)
+      if (r.left._tag !== 'DecodeFailure') return r
+      onCorrupt(key, r.left.errors)
+      const deleted = remove(key)
+      return Promise.resolve(deleted).then((d) => (E.isLeft(d) ? d : E.right(MISS)))
+    })
+
+  const setSync = store.setSync
+  const write = (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean): Answer<boolean> => {
+    if (door !== undefined || setSync !== undefined) {
+      if (!mayWrite()) return E.right(false)
+      return syncGuarded(
+        'set',
+        () => {
+          if (door !== undefined) door.write(key, value, ttl)
+          else (setSync as NonNullable<typeof setSync>)(key, value, ttl)
+          return true
+        },
+        key
+      )
+    }
+    return inTurn(key, () =>
+      mayWrite() ? guarded('set', () => store.set(key, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(true))) : Promise.resolve(E.right(false))
+    )
+  }
+
+  const clear = (): Promise<Either<CacheError, void>> => {
+    if (door !== undefined) return Promise.resolve(syncGuarded('clear', door.clear))
+    const inFlight = [...pending]
+    return (inFlight.length === 0 ? Promise.resolve() : Promise.all(inFlight)).then(() => guarded('clear', () => store.clear))
+  }
+
+  const { size, purge } = store
+  return {
+    read,
+    lookup,
+    write,
+    remove,
+    clear,
+    size: size === undefined ? undefined : () => guarded('size', () => size),
+    purge: () => (purge === undefined ? Promise.resolve(E.right(0)) : guarded('purge', () => purge))
+  }
+}
