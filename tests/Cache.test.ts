@@ -4,6 +4,7 @@ import * as t from 'io-ts'
 import * as _ from '../lib/Cache'
 import * as CE from '../lib/CacheError'
 import * as Clock from '../lib/Clock'
+import * as Config from '../lib/Config'
 import * as KC from '../lib/KeyCodec'
 import type { StoreContext } from '../lib/Store'
 import { withCacheAsync } from '../lib/withCache'
@@ -18,7 +19,7 @@ const fieldsOf = (r: E.Either<CE.CacheError, unknown>): ReadonlyArray<string> =>
   E.isLeft(r) && r.left._tag === 'InvalidConfig' ? r.left.fields.map((f) => f.field) : []
 
 /** A cache over a JSON store, which decodes on read as a remote store does. */
-const overJson = (config: _.Config = {}) => {
+const overJson = (config: Config.Config = {}) => {
   let store: JsonStore<User> | undefined
   const events: Array<_.CacheEvent> = []
   const cache = _.unsafeMake({
@@ -40,7 +41,7 @@ const overJson = (config: _.Config = {}) => {
 describe('Cache', () => {
   describe('law 12: invalid config is rejected when the cache is made, naming the field', () => {
     const make = (config: unknown) =>
-      _.make({ name: 'user', codec: User, key: UserKey, config: config as _.Config })
+      _.make({ name: 'user', codec: User, key: UserKey, config: config as Config.Config })
 
     it.each([
       [{ ttl: -1 }, ['ttl']],
@@ -107,14 +108,26 @@ describe('Cache', () => {
       expect(store.raw.has('{userId:2}')).toBe(false)
     })
 
-    it('a value that fails the codec is returned to its caller but never stored', async () => {
+    it('a loaded value that fails the codec fails the call (InvalidValue) and is never stored', async () => {
       const { cache, store, events } = overJson()
       const getUser = withCacheAsync(cache)(async ({ userId }: { userId: number }) => ({ id: userId }) as unknown as User)
-      expect(await getUser({ userId: 3 })).toEqual({ id: 3 })
+      const rejection = await getUser({ userId: 3 }).then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(rejection).toBeInstanceOf(Error)
+      expect((rejection as Error).cause).toMatchObject({ _tag: 'InvalidValue', key: '{userId:3}' })
       expect(store.raw.size).toBe(0)
       expect(events.some((e) => e._tag === 'InvalidValue')).toBe(true)
+      expect((await cache.stats()).invalidValues).toBe(1)
+    })
+
+    it('cache.set of a value that fails the codec answers InvalidValue, as its event says', async () => {
+      const { cache, store, events } = overJson()
       const set = await cache.set({ id: 'x' } as unknown as User, { userId: 3 })()
-      expect(E.isLeft(set) && set.left._tag).toBe('DecodeFailure')
+      expect(E.isLeft(set) && set.left._tag).toBe('InvalidValue')
+      expect(events.filter((e) => e._tag === 'InvalidValue')).toHaveLength(1)
+      expect(store.raw.size).toBe(0)
     })
   })
 
@@ -129,7 +142,7 @@ describe('Cache', () => {
       const got = await cache.get({ userId: 1 })()
       expect(E.isLeft(got) && got.left._tag).toBe('StoreFailure')
       expect(E.isLeft(await cache.invalidate({ userId: 1 })())).toBe(true)
-      expect(cache.semaphore.size()).toBe(0)
+      expect(cache.inFlight()).toBe(0)
     })
   })
 
@@ -163,7 +176,7 @@ describe('Cache', () => {
       expect(await cache.getByKey('{userId:1}')()).toEqual(E.right(O.some(ann)))
       await cache.invalidate({ userId: 1 })()
       expect(await cache.get({ userId: 1 })()).toEqual(E.right(O.none))
-      await cache.setByKey('{userId:2}', { id: 2, name: 'Bo' })()
+      await cache.setByKey({ id: 2, name: 'Bo' }, '{userId:2}')()
       await cache.invalidateByKey('{userId:2}')()
       expect(await cache.getByKey('{userId:2}')()).toEqual(E.right(O.none))
       await cache.set(ann, { userId: 1 })()
@@ -221,6 +234,7 @@ describe('Cache', () => {
         evictions: 0,
         invalidations: 1,
         decodeFailures: 0,
+        invalidValues: 0,
         size: 1
       })
     })

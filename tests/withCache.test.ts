@@ -7,6 +7,7 @@ import * as t from 'io-ts'
 import * as Cache from '../lib/Cache'
 import type { CacheError } from '../lib/CacheError'
 import * as Clock from '../lib/Clock'
+import * as Config from '../lib/Config'
 import * as KC from '../lib/KeyCodec'
 import { withCache, withCacheAsync } from '../lib/withCache'
 
@@ -17,7 +18,7 @@ interface Job {
   readonly outcome: Outcome
 }
 
-const numbers = (config: Cache.Config = {}, clock: Clock.Clock = Clock.manual()) =>
+const numbers = (config: Config.Config = {}, clock: Clock.Clock = Clock.manual()) =>
   Cache.unsafeMake({ name: 'n', codec: t.number, key: KC.int, config, clock })
 
 type Outcome = 'right' | 'left' | 'throw' | 'reject'
@@ -40,7 +41,7 @@ describe('withCache', () => {
             const settled = await s.waitFor(Promise.all(results))
             settled.forEach((r, i) => expect(r).toEqual(E.right(keys[i]! * 10)))
             for (const k of new Set(keys)) expect(calls.get(k)).toBe(1)
-            expect(cache.semaphore.size()).toBe(0)
+            expect(cache.inFlight()).toBe(0)
             expect(cache.inFlight()).toBe(0)
           }
         ),
@@ -86,7 +87,7 @@ describe('withCache', () => {
                 else expect((e as CacheError)._tag).toBe('UnexpectedError')
               }
             }
-            expect(cache.semaphore.size()).toBe(0)
+            expect(cache.inFlight()).toBe(0)
             expect(cache.inFlight()).toBe(0)
           }
         ),
@@ -148,7 +149,7 @@ describe('withCache', () => {
       expect(E.isLeft(first)).toBe(true)
       if (outcome === 'left') expect(first).toEqual(E.left('no 1'))
       else expect(first).toEqual(E.left({ _tag: 'UnexpectedError', cause: expect.any(Error) }))
-      expect(cache.semaphore.size()).toBe(0)
+      expect(cache.inFlight()).toBe(0)
       expect(await cache.store.size?.()).toEqual(E.right(0))
       await f(1)()
       expect(calls).toBe(2)
@@ -216,7 +217,7 @@ describe('withCache', () => {
             // whatever is stored now was read after the last write: no stale value was written back
             const stored = await cache.get(0)()
             if (E.isRight(stored) && stored.right._tag === 'Some') expect(stored.right.value).toBe(version)
-            expect(cache.semaphore.size()).toBe(0)
+            expect(cache.inFlight()).toBe(0)
             expect(cache.inFlight()).toBe(0)
           }
         ),
@@ -258,7 +259,7 @@ describe('withCache', () => {
               return outcome === 'left' ? TE.left('x') : TE.right(k)
             })
             await Promise.all(jobs.map((j) => f({ k: j.key, outcome: j.outcome })()))
-            expect(cache.semaphore.size()).toBe(0)
+            expect(cache.inFlight()).toBe(0)
             expect(cache.inFlight()).toBe(0)
           }
         )
