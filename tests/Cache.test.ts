@@ -29,7 +29,7 @@ const overJson = (config: Config.Config = {}) => {
     config,
     clock: Clock.manual(),
     store: <A>(ctx: StoreContext<A>) => {
-      const s = jsonStore(ctx)
+      const s = jsonStore()(ctx)
       store = s as unknown as JsonStore<User>
       return s
     },

@@ -1,58 +1,74 @@
 import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { PathReporter } from 'io-ts/PathReporter'
 import * as CE from '../../lib/CacheError'
+import type { CacheError } from '../../lib/CacheError'
 import type { Store, StoreContext } from '../../lib/Store'
 
 /**
  * A store that keeps JSON strings, as a remote store does: it encodes with the entity codec on `set` and decodes
- * on `get`. `raw` exposes the strings so a test can corrupt them; `failing` makes every operation fail.
+ * on `get`, so it declares `validatedBy`. `raw` exposes the strings so a test can corrupt them; `failing` makes
+ * every operation fail.
+ *
+ * `latency` makes it remote-like: every operation takes effect only when the promise `latency(label)` resolves, and
+ * that is when its task completes. Give it an `fc.scheduler`'s `schedule` and the operations complete in whatever
+ * order the scheduler picks (reordering), as a connection pool or an HTTP store does.
  */
 export interface JsonStore<A> extends Store<A> {
   readonly raw: Map<string, { json: string; expiresAt: number }>
   readonly failing: { value: boolean }
 }
 
-export const jsonStore = <A>(context: StoreContext<A>): JsonStore<A> => {
-  const raw = new Map<string, { json: string; expiresAt: number }>()
-  const failing = { value: false }
-  const fail = (operation: 'get' | 'set' | 'delete' | 'clear' | 'size', key?: string) =>
-    Promise.resolve(E.left(CE.storeFailure(operation, new Error('store is down'), key)))
-  return {
-    raw,
-    failing,
-    get: (key) => () => {
-      if (failing.value) return fail('get', key)
-      const entry = raw.get(key)
-      if (entry === undefined || context.clock.now() >= entry.expiresAt) return Promise.resolve(E.right(O.none))
+export interface JsonStoreOptions {
+  readonly latency?: (label: string) => Promise<unknown>
+}
+
+export const jsonStore =
+  (options: JsonStoreOptions = {}) =>
+  <A>(context: StoreContext<A>): JsonStore<A> => {
+    const raw = new Map<string, { json: string; expiresAt: number }>()
+    const failing = { value: false }
+    const { latency } = options
+    /** Applies `op` when the store's latency says so; a failing store fails the operation. */
+    const later = <B>(
+      operation: CE.StoreFailure['operation'],
+      key: string | undefined,
+      op: () => Either<CacheError, B>
+    ): Promise<Either<CacheError, B>> => {
+      const apply = (): Either<CacheError, B> =>
+        failing.value ? E.left(CE.storeFailure(operation, new Error('store is down'), key)) : op()
+      return latency === undefined ? Promise.resolve(apply()) : latency(`${operation} ${key ?? ''}`).then(apply)
+    }
+    const decode = (key: string, json: string): Either<CacheError, O.Option<A>> => {
       let parsed: unknown
       try {
-        parsed = JSON.parse(entry.json)
+        parsed = JSON.parse(json)
       } catch {
-        return Promise.resolve(E.left(CE.decodeFailure(key, ['not JSON'])))
+        return E.left(CE.decodeFailure(key, ['not JSON']))
       }
       const decoded = context.codec.decode(parsed)
-      return Promise.resolve(
-        E.isRight(decoded) ? E.right(O.some(decoded.right)) : E.left(CE.decodeFailure(key, PathReporter.report(decoded)))
-      )
-    },
-    set: (key, value, ttl) => () => {
-      if (failing.value) return fail('set', key)
-      raw.set(key, {
-        json: JSON.stringify(context.codec.encode(value)),
-        expiresAt: ttl === undefined ? Infinity : context.clock.now() + ttl
-      })
-      return Promise.resolve(E.right(undefined))
-    },
-    delete: (key) => () => {
-      if (failing.value) return fail('delete', key)
-      raw.delete(key)
-      return Promise.resolve(E.right(undefined))
-    },
-    clear: () => {
-      if (failing.value) return fail('clear')
-      raw.clear()
-      return Promise.resolve(E.right(undefined))
+      return E.isRight(decoded) ? E.right(O.some(decoded.right)) : E.left(CE.decodeFailure(key, PathReporter.report(decoded)))
+    }
+    return {
+      raw,
+      failing,
+      validatedBy: context.codec,
+      get: (key) => () =>
+        later('get', key, () => {
+          const entry = raw.get(key)
+          return entry === undefined || context.clock.now() >= entry.expiresAt ? E.right(O.none) : decode(key, entry.json)
+        }),
+      set: (key, value, ttl) => () =>
+        later('set', key, () => {
+          raw.set(key, {
+            json: JSON.stringify(context.codec.encode(value)),
+            expiresAt: ttl === undefined ? Infinity : context.clock.now() + ttl
+          })
+          return E.right(undefined)
+        }),
+      delete: (key) => () => later('delete', key, () => E.right(void raw.delete(key))),
+      clear: () => later('clear', undefined, () => E.right(raw.clear())),
+      size: () => later('size', undefined, () => E.right(raw.size))
     }
   }
-}
