@@ -7,7 +7,7 @@ import * as t from 'io-ts'
 import * as Cache from '../lib/Cache'
 import type { CacheError } from '../lib/CacheError'
 import * as Clock from '../lib/Clock'
-import * as Config from '../lib/Config'
+import type * as Config from '../lib/Config'
 import * as KC from '../lib/KeyCodec'
 import { withCache, withCacheAsync } from '../lib/withCache'
 
