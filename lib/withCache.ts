@@ -11,13 +11,10 @@
 import { left, right } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type { Cache } from './Cache'
-import * as CE from './CacheError'
 import type { CacheError } from './CacheError'
 import { engineOf } from './internal/engine'
 import { MISS } from './internal/miss'
-import { named, reject, runAsync, runTaskEither, unwrap } from './internal/run'
-
-const same = <E>(e: E): E => e
+import { named, reject, runTaskEither } from './internal/run'
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -61,7 +58,7 @@ export const withCache = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A
           const hit = hitNow(key)
           return hit !== MISS
             ? Promise.resolve(right(hit))
-            : load<E | CacheError>(key, () => runTaskEither(() => f(...args)), same)
+            : load(key, () => runTaskEither(() => f(...args)))
         }
     )
 }
@@ -96,7 +93,7 @@ export const withCache = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A
  * @since 0.1.0
  */
 export const withCacheAsync = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
-  const { keyOfArg, keyOfArgs, hitNow, load } = engineOf<A>(cache, 'withCacheAsync')
+  const { keyOfArg, keyOfArgs, hitNow, loadValue } = engineOf<A>(cache, 'withCacheAsync')
   return <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) => {
     if (keyOfArg !== undefined) {
       // a cache of one argument: no rest array on the hit path
@@ -105,14 +102,14 @@ export const withCacheAsync = <A, Args extends ReadonlyArray<unknown>>(cache: Ca
         const key = keyOfArg(arg)
         if (typeof key !== 'string') return reject(key)
         const hit = hitNow(key)
-        return hit !== MISS ? Promise.resolve(hit) : load(key, () => runAsync(() => g(arg)), CE.toError).then(unwrap)
+        return hit !== MISS ? Promise.resolve(hit) : loadValue(key, () => g(arg))
       }) as unknown as (...args: P) => Promise<A>)
     }
     return named(f, (...args: P) => {
       const key = keyOfArgs(args)
       if (typeof key !== 'string') return reject(key)
       const hit = hitNow(key)
-      return hit !== MISS ? Promise.resolve(hit) : load(key, () => runAsync(() => f(...args)), CE.toError).then(unwrap)
+      return hit !== MISS ? Promise.resolve(hit) : loadValue(key, () => f(...args))
     })
   }
 }

@@ -4,6 +4,7 @@
 # project's fp-ts, io-ts and TypeScript (no network), then
 #   - node esm.mjs     import() from native ESM (tests/dist/esm.mjs)
 #   - node cjs.cjs     require() (tests/dist/cjs.cjs)
+#   - documented.cjs   every runtime export of each namespace has an entry in docs/modules (tests/dist/documented.cjs)
 #   - tsc              a .mts and a .cts consumer under module/moduleResolution node16 (tests/dist/.ts-consumer)
 # Prints one `ok - ...` or `not ok - ...` line per check, then `# dist: N ok, M not ok`. With DIST_RESULTS_FILE
 # set, also writes `N M` there (used by .ci/run). Needs `npm run build` first; `npm run test:dist` does both.
@@ -43,13 +44,14 @@ else
 fi
 for dep in fp-ts io-ts typescript; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
 echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
-cp tests/dist/suite.cjs tests/dist/esm.mjs tests/dist/cjs.cjs "$consumer/"
+cp tests/dist/suite.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/dist/documented.cjs "$consumer/"
 cp tests/dist/.ts-consumer/*.mts tests/dist/.ts-consumer/*.cts tests/dist/.ts-consumer/*.json "$consumer/"
 
 # Each runner prints its own ok / not ok lines; count them, and count a runner that crashed before any as one.
 run_node() {
   local label="$1" file="$2" out status
-  out="$(cd "$consumer" && node "$file" 2>&1)"
+  shift 2
+  out="$(cd "$consumer" && node "$file" "$@" 2>&1)"
   status=$?
   echo "$out"
   local p f
@@ -61,6 +63,7 @@ run_node() {
 }
 run_node esm esm.mjs
 run_node cjs cjs.cjs
+run_node documented documented.cjs "$root/docs/modules"
 
 type_check() {
   local config="$1" name="$2" out

@@ -19,6 +19,7 @@ import type { ResolvedConfig } from '../Config'
 import type { EntityCodec, Store } from '../Store'
 import type * as Events from './events'
 import * as KeyState from './keyState'
+import { runAsync, unwrapCacheError } from './run'
 import { MISS } from './miss'
 import type { Miss } from './miss'
 import * as StoreAccess from './storeAccess'
@@ -35,10 +36,12 @@ export interface Engine<A> {
   readonly hitNow: (key: string) => A | Miss
   /**
    * After `hitNow` answered `MISS`: joins the key's load, or starts one (a store that cannot answer at once is
-   * looked up first, once for all the callers). `run` must not reject; `invalid` turns the `InvalidValue` of a value
-   * that fails the codec into the caller's error type.
+   * looked up first, once for all the callers). `run` must not reject; a value that fails the codec is a `Left` of
+   * `InvalidValue`.
    */
-  readonly load: <E>(key: string, run: () => Promise<Either<E, A>>, invalid: (e: CacheError) => E) => Promise<Either<E, A>>
+  readonly load: <E>(key: string, run: () => Promise<Either<E, A>>) => Promise<Either<E | CacheError, A>>
+  /** `load` for the `Promise` API: `call` answers a value or a promise of one, or throws; an invalid value rejects. */
+  readonly loadValue: (key: string, call: () => Promise<A> | A) => Promise<A>
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
   readonly setByKey: (value: A, key: string) => Promise<Either<CacheError, void>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>
@@ -106,79 +109,116 @@ export const make = <A>(options: EngineOptions<A>): Engine<A> => {
     return E.right(undefined)
   }
 
-  /** The end of a load: a failure or an invalid value is answered, a value stored unless the load was fenced. */
-  const finish = <E>(
-    key: string,
-    generation: number,
-    r: Either<E, A>,
-    invalid: (e: CacheError) => E
-  ): Either<E, A> | Promise<Either<E, A>> => {
-    const done = <R>(result: R): R => {
-      states.settle(key, generation)
-      return result
-    }
-    if (E.isLeft(r)) {
-      counters.loadFailures++
-      emit({ _tag: 'LoadFailure', key, error: r.left })
-      return done(r)
-    }
-    if (!codec.is(r.right)) return done(E.left(invalid(rejected(key, r.right))))
+  /**
+   * A loaded value: checked against the codec (the `InvalidValue` of one that fails it is answered), then stored
+   * unless the load was fenced. Answers at once when the store does.
+   */
+  const accept = (key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
+    if (!codec.is(value)) return rejected(key, value)
     if (!states.isCurrent(key, generation)) {
       emit({ _tag: 'Fenced', key })
-      return done(r)
+      return undefined
     }
-    if (ttl === 0) return done(r)
-    const answer = access.write(key, r.right, ttl, () => states.isCurrent(key, generation))
-    return settled(answer, (w) => {
+    if (ttl === 0) return undefined
+    return settled(access.write(key, value, ttl, () => states.isCurrent(key, generation)), (w) => {
       const reported = written(key, w)
       if (E.isLeft(reported)) storeFailed(reported.left)
-      return done(r)
+      return undefined
     })
   }
 
-  const runLoader = <E>(
-    key: string,
-    generation: number,
-    run: () => Promise<Either<E, A>>,
-    invalid: (e: CacheError) => E
-  ): Promise<Either<E, A>> => {
+  const loadFailed = (key: string, generation: number, error: unknown): void => {
+    counters.loadFailures++
+    emit({ _tag: 'LoadFailure', key, error })
+    states.settle(key, generation)
+  }
+
+  /** The `TaskEither` side of a load: `run` answers an `Either` and never rejects. */
+  const runForResult = <E>(key: string, generation: number, run: () => Promise<Either<E, A>>) => {
     counters.loads++
-    let p: Promise<Either<E, A>>
+    return run().then((r): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
+      if (E.isLeft(r)) {
+        loadFailed(key, generation, r.left)
+        return r
+      }
+      const accepted = accept(key, generation, r.right)
+      if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), r))
+      states.settle(key, generation)
+      return accepted === undefined ? r : E.left(accepted)
+    })
+  }
+
+  /** The `Promise` side of a load: `call` answers a value, a promise of one, or throws. */
+  const runForValue = (key: string, generation: number, call: () => Promise<A> | A): Promise<A> => {
+    counters.loads++
+    let p: Promise<A>
     try {
-      p = run()
+      const a = call()
+      p = a instanceof Promise ? a : Promise.resolve(a)
     } catch (e) {
-      p = Promise.resolve(E.left(invalid(CE.unexpectedError(e))))
+      p = Promise.reject(e)
     }
     return p.then(
-      (r) => finish(key, generation, r, invalid),
-      (e: unknown) => finish(key, generation, E.left(invalid(CE.unexpectedError(e))), invalid)
+      (value) => {
+        const accepted = accept(key, generation, value)
+        if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), value))
+        states.settle(key, generation)
+        if (accepted !== undefined) throw CE.toError(accepted)
+        return value
+      },
+      (error: unknown) => {
+        loadFailed(key, generation, error)
+        throw error
+      }
     )
   }
 
-  /** For a store that cannot answer at once: one lookup for the burst, then a load on a miss. */
-  const lookupThenLoad = <E>(
-    key: string,
-    generation: number,
-    run: () => Promise<Either<E, A>>,
-    invalid: (e: CacheError) => E
-  ): Promise<Either<E, A>> =>
+  /** For a store that cannot answer at once: one lookup for the burst of callers, then `then` on a miss. */
+  const lookupFirst = <R>(key: string, generation: number, hit: (value: A) => R, then: () => R | Promise<R>): Promise<R> =>
     access.lookup(key).then((r) => {
       if (E.isLeft(r)) storeFailed(r.left)
       else if (found(key, r.right) !== MISS) {
         states.settle(key, generation)
-        return E.right(r.right as A)
+        return hit(r.right as A)
       }
-      return runLoader(key, generation, run, invalid)
+      return then()
     })
 
-  const load = <E>(key: string, run: () => Promise<Either<E, A>>, invalid: (e: CacheError) => E): Promise<Either<E, A>> => {
+  const load = <E>(key: string, run: () => Promise<Either<E, A>>): Promise<Either<E | CacheError, A>> => {
     if (disabled) {
       counters.loads++
-      return run().then((r) => (E.isRight(r) && !codec.is(r.right) ? E.left(invalid(rejected(key, r.right))) : r))
+      return run().then((r) => (E.isRight(r) && !codec.is(r.right) ? E.left(rejected(key, r.right)) : r))
     }
-    return states.join(key, (generation) =>
-      read !== undefined ? runLoader(key, generation, run, invalid) : lookupThenLoad(key, generation, run, invalid)
-    )
+    const joined = states.get(key)
+    if (joined !== undefined) {
+      joined.result ??= (joined.value as Promise<A>).then(E.right, E.left)
+      return joined.result as Promise<Either<E | CacheError, A>>
+    }
+    const state = states.begin(key)
+    const { generation } = state
+    const result =
+      read !== undefined
+        ? runForResult(key, generation, run)
+        : lookupFirst(key, generation, E.right, () => runForResult(key, generation, run))
+    state.result = result
+    return result
+  }
+
+  const loadValue = (key: string, call: () => Promise<A> | A): Promise<A> => {
+    if (disabled) return load(key, () => runAsync(call)).then(unwrapCacheError)
+    const joined = states.get(key)
+    if (joined !== undefined) {
+      joined.value ??= (joined.result as Promise<Either<unknown, A>>).then(unwrapCacheError)
+      return joined.value as Promise<A>
+    }
+    const state = states.begin(key)
+    const { generation } = state
+    const value =
+      read !== undefined
+        ? runForValue(key, generation, call)
+        : lookupFirst(key, generation, (a: A) => a, () => runForValue(key, generation, call))
+    state.value = value
+    return value
   }
 
   const hitNow = (key: string): A | Miss => (disabled || read === undefined ? MISS : found(key, read(key)))
@@ -224,6 +264,7 @@ export const make = <A>(options: EngineOptions<A>): Engine<A> => {
     keyOfArg: options.keyOfArg,
     hitNow,
     load,
+    loadValue,
     getByKey,
     setByKey,
     invalidateByKey,

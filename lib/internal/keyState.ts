@@ -12,7 +12,7 @@
  * stale-while-revalidate) are new members of `KeyState`, with the same generation rule.
  *
  * Laws:
- * 1. Single flight: while a key is `Loading`, every caller of `join` gets that load's promise; `start` runs once.
+ * 1. Single flight: while a key is `Loading`, every caller shares that load's promise; nobody begins another.
  * 7. Fenced invalidation: after `fence(key)` (or `fenceAll`), `isCurrent(key, g)` is false for the generation `g` of
  *    every load that began before it, so that load stores nothing; a load that begins later has a new generation.
  * 8. Hygiene: `settle` (called by a load when it is done) and `fence` remove the key's state, so when every load
@@ -28,20 +28,28 @@
  * @internal
  * @since 0.2.0
  */
+import type { Either } from 'fp-ts/Either'
 
-/** A load of the key is in flight; its callers share `promise`. */
+/**
+ * A load of the key is in flight. Its callers share one promise: `result` (an `Either`, for the `TaskEither` API)
+ * or `value` (the value or the rejection, for the `Promise` API), whichever the first caller needed; the other is
+ * made from it, once, when a caller of the other kind joins.
+ */
 export interface Loading {
   readonly _tag: 'Loading'
   readonly generation: number
-  promise: Promise<unknown>
+  result: Promise<Either<unknown, unknown>> | undefined
+  value: Promise<unknown> | undefined
 }
 
 /** What a key is doing now; an idle key has no state. */
 export type KeyState = Loading
 
 export interface KeyStates {
-  /** Joins the key's load in flight, or starts one with `start(generation)`. */
-  readonly join: <R>(key: string, start: (generation: number) => Promise<R>) => Promise<R>
+  /** The state of a key that is loading. */
+  readonly get: (key: string) => KeyState | undefined
+  /** Starts a load of an idle key: a new generation. */
+  readonly begin: (key: string) => Loading
   /** Whether the load of that generation may still store: no fence happened since it began. */
   readonly isCurrent: (key: string, generation: number) => boolean
   /** Called by a load when it is done: the key becomes idle unless a newer load holds it. */
@@ -58,14 +66,11 @@ export const make = (): KeyStates => {
   const states = new Map<string, KeyState>()
   let generations = 0
   return {
-    join: <R>(key: string, start: (generation: number) => Promise<R>): Promise<R> => {
-      const existing = states.get(key)
-      if (existing !== undefined) return existing.promise as Promise<R>
-      const state: Loading = { _tag: 'Loading', generation: ++generations, promise: undefined as never }
+    get: (key) => states.get(key),
+    begin: (key) => {
+      const state: Loading = { _tag: 'Loading', generation: ++generations, result: undefined, value: undefined }
       states.set(key, state)
-      const promise = start(state.generation)
-      state.promise = promise
-      return promise
+      return state
     },
     isCurrent: (key, generation) => states.get(key)?.generation === generation,
     settle: (key, generation) => {

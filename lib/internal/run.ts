@@ -71,3 +71,15 @@ export const named = <F extends (...args: never) => unknown>(original: { readonl
   if (original.name !== '') Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true })
   return wrapped
 }
+
+/**
+ * `unwrap` for the `Promise` API of a cache: a cache's own error (a `_tag` it knows) rejects as an `Error` whose
+ * `cause` is the `CacheError`; a function's own error rejects as it is.
+ *
+ * @internal
+ */
+export const unwrapCacheError = <A>(r: Either<unknown, A>): A | Promise<never> =>
+  E.isRight(r) ? r.right : Promise.reject(isInvalidValue(r.left) ? CE.toError(r.left) : r.left)
+
+const isInvalidValue = (u: unknown): u is CacheError =>
+  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'InvalidValue'
