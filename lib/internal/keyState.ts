@@ -3,7 +3,7 @@
  * per load that says whether it may still store its result.
  *
  * ```
- *   (idle) --join--> Loading { generation } --settle--> (idle)
+ *   (idle) --begin--> Loading { generation } --settle--> (idle)
  *                      |
  *                      +--fence (invalidate, set, clear)--> (idle); the load goes on, its result is not stored
  * ```
@@ -18,12 +18,13 @@
  * 8. Hygiene: `settle` (called by a load when it is done) and `fence` remove the key's state, so when every load
  *    has settled `size()` is 0.
  *
- * Decision (defect "queueing behind a fenced load"): a caller that arrives after `fence(key)` starts a new load at
- * once instead of waiting for the fenced one. Measured with a 100 ms loader invalidated 50 ms into its load: a
- * caller arriving just after the invalidation got its value after 100 ms, where queueing behind the fenced load
- * (the 0.1 semaphore) made it 150 ms, for a value that could not be stored anyway. Two loads of one key can then run
- * at once, but only the newest may store (the generation check), and the store's writes of one key are kept in
- * order by the cache, so the older one can never overwrite the newer.
+ * Decision (queueing behind a fenced load): a caller that arrives after `fence(key)` starts a new load at once
+ * instead of waiting for the fenced one. Measured with a 100 ms loader invalidated 50 ms into its load, a caller
+ * arriving just after the invalidation had its (fresh) value after 101 ms; 0.1, which queued it behind the fenced
+ * load on the key's semaphore, took 151-153 ms, for a value that could not be stored anyway. Two loads of one key
+ * can then run at once, but only the newest may store (the generation check), and the writes of one key reach the
+ * store one at a time (`storeAccess`), so the older can never overwrite the newer. The keyed semaphore stays the
+ * tool for that: it orders the store's writes per key, not the loads.
  *
  * @internal
  * @since 0.2.0
