@@ -23,6 +23,7 @@ import type { CacheError } from '../CacheError'
 import * as KeyedSemaphore from '../KeyedSemaphore'
 import type { EntityCodec, Store } from '../Store'
 import { inProcessOf } from './inProcess'
+import type { InProcess } from './inProcess'
 import { MISS } from './miss'
 import type { Miss } from './miss'
 
@@ -61,39 +62,40 @@ const syncGuarded = <B>(operation: Operation, run: () => B, key?: string): Eithe
   }
 }
 
-export const make = <A>(
-  store: Store<A>,
-  codec: EntityCodec<A>,
-  onCorrupt: (key: string, errors: ReadonlyArray<string>) => void
-): StoreAccess<A> => {
-  const door = inProcessOf(store, codec)
-  const trusted = door !== undefined || store.validatedBy === codec
+/** The writes of each key one at a time, in order (a keyed semaphore), and a way to wait for all in flight. */
+const turns = () => {
   const semaphore = KeyedSemaphore.make() // TODO merge: unsafeMake
   const pending = new Set<Promise<unknown>>()
-
-  /** Runs `task` in `key`'s turn, keeping count of it for `clear`. */
-  const inTurn = <B>(key: string, task: () => Promise<Either<CacheError, B>>): Promise<Either<CacheError, B>> => {
-    const p = semaphore.withPermit(key)(task)()
-    pending.add(p)
-    const done = (): void => void pending.delete(p)
-    p.then(done, done)
-    return p
+  return {
+    /** Runs `task` in `key`'s turn. */
+    inTurn: <B>(key: string, task: () => Promise<Either<CacheError, B>>): Promise<Either<CacheError, B>> => {
+      const p = semaphore.withPermit(key)(task)()
+      pending.add(p)
+      const done = (): void => void pending.delete(p)
+      p.then(done, done)
+      return p
+    },
+    /** Settles when every write in flight now has. */
+    drained: (): Promise<unknown> => (pending.size === 0 ? Promise.resolve() : Promise.all([...pending]))
   }
+}
 
-  const remove = (key: string): Answer<void> => {
-    if (door !== undefined) return syncGuarded('delete', () => door.remove(key), key)
-    return inTurn(key, () => guarded('delete', () => store.delete(key), key))
-  }
-
-  /** A hit, checked unless the store is trusted; a failing one is reported, deleted and a miss. */
+/** Reads, validated: a hit is checked unless the store is trusted; a failing one is reported, deleted and a miss. */
+const reads = <A>(
+  store: Store<A>,
+  codec: EntityCodec<A>,
+  door: InProcess<A> | undefined,
+  onCorrupt: (key: string, errors: ReadonlyArray<string>) => void,
+  remove: (key: string) => Answer<void>
+): Pick<StoreAccess<A>, 'read' | 'lookup'> => {
+  const trusted = door !== undefined || store.validatedBy === codec
   const checked = (key: string, value: A): A | Miss => {
     if (trusted || codec.is(value)) return value
     onCorrupt(key, [`the store answered a value that is not a valid ${codec.name}`])
     void remove(key)
     return MISS
   }
-
-  const getSync = store.getSync
+  const getSync = store.getSync?.bind(store) // a store may be a class
   const read =
     door !== undefined
       ? door.read
@@ -103,45 +105,47 @@ export const make = <A>(
             const o = getSync(key)
             return O.isSome(o) ? checked(key, o.value) : MISS
           }
-
   const lookup = (key: string): Promise<Either<CacheError, A | Miss>> =>
     guarded('get', () => store.get(key), key).then((r) => {
       if (E.isRight(r)) return E.right(O.isSome(r.right) ? checked(key, r.right.value) : MISS)
       if (r.left._tag !== 'DecodeFailure') return r
       onCorrupt(key, r.left.errors)
-      const deleted = remove(key)
-      return Promise.resolve(deleted).then((d) => (E.isLeft(d) ? d : E.right(MISS)))
+      return Promise.resolve(remove(key)).then((d) => (E.isLeft(d) ? d : E.right(MISS)))
     })
+  return { read, lookup }
+}
 
-  const setSync = store.setSync
+export const make = <A>(
+  store: Store<A>,
+  codec: EntityCodec<A>,
+  onCorrupt: (key: string, errors: ReadonlyArray<string>) => void
+): StoreAccess<A> => {
+  const door = inProcessOf(store, codec)
+  const { inTurn, drained } = turns()
+  const remove = (key: string): Answer<void> =>
+    door !== undefined
+      ? syncGuarded('delete', () => door.remove(key), key)
+      : inTurn(key, () => guarded('delete', () => store.delete(key), key))
+  const setSync = door !== undefined ? door.write : store.setSync?.bind(store)
   const write = (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean): Answer<boolean> => {
-    if (door !== undefined || setSync !== undefined) {
+    if (setSync !== undefined) {
       if (!mayWrite()) return E.right(false)
-      return syncGuarded(
-        'set',
-        () => {
-          if (door !== undefined) door.write(key, value, ttl)
-          else (setSync as NonNullable<typeof setSync>)(key, value, ttl)
-          return true
-        },
-        key
-      )
+      return syncGuarded('set', () => (setSync(key, value, ttl), true), key)
     }
     return inTurn(key, () =>
-      mayWrite() ? guarded('set', () => store.set(key, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(true))) : Promise.resolve(E.right(false))
+      mayWrite()
+        ? guarded('set', () => store.set(key, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(true)))
+        : Promise.resolve(E.right(false))
     )
   }
-
-  const clear = (): Promise<Either<CacheError, void>> => {
-    if (door !== undefined) return Promise.resolve(syncGuarded('clear', door.clear))
-    const inFlight = [...pending]
-    return (inFlight.length === 0 ? Promise.resolve() : Promise.all(inFlight)).then(() => guarded('clear', () => store.clear))
-  }
-
-  const { size, purge } = store
+  const clear = (): Promise<Either<CacheError, void>> =>
+    door !== undefined
+      ? Promise.resolve(syncGuarded('clear', door.clear))
+      : drained().then(() => guarded('clear', () => store.clear))
+  const size = store.size
+  const purge = store.purge
   return {
-    read,
-    lookup,
+    ...reads(store, codec, door, onCorrupt, remove),
     write,
     remove,
     clear,

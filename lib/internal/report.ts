@@ -1,0 +1,70 @@
+/**
+ * What the engine tells a cache's listeners and counters, in one place: lookups (`found`), values that fail the
+ * codec (`rejected`), writes (`written`) and store failures. The hot paths build an event only when somebody
+ * listens.
+ *
+ * @internal
+ * @since 0.2.0
+ */
+import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import * as CE from '../CacheError'
+import type { CacheError } from '../CacheError'
+import type { EntityCodec } from '../Store'
+import type { Events } from './events'
+import { MISS } from './miss'
+import type { Miss } from './miss'
+import { errorsOf } from './validation'
+
+export interface Report<A> {
+  /** Counts and reports what a lookup found; answers it. */
+  readonly found: (key: string, value: A | Miss) => A | Miss
+  /** A value that fails the codec: counted, reported, and its `InvalidValue`. */
+  readonly rejected: (key: string, value: unknown) => CacheError
+  /** What a write answered (stored, or fenced when its turn came), reported; a `StoreFailure` is passed on. */
+  readonly written: (key: string, w: Either<CacheError, boolean>) => Either<CacheError, void>
+  readonly fenced: (key: string) => undefined
+  /** A run of the loader. */
+  readonly loaded: () => void
+  readonly loadFailed: (key: string, error: unknown) => void
+  readonly storeFailed: (error: CacheError) => void
+}
+
+export const make = <A>(events: Events, codec: EntityCodec<A>): Report<A> => {
+  const { counters, emit, listening } = events
+  const fenced = (key: string): undefined => void emit({ _tag: 'Fenced', key })
+  return {
+    found: (key, value) => {
+      if (value === MISS) {
+        counters.misses++
+        if (listening()) emit({ _tag: 'Miss', key })
+      } else {
+        counters.hits++
+        if (listening()) emit({ _tag: 'Hit', key })
+      }
+      return value
+    },
+    rejected: (key, value) => {
+      const errors = errorsOf(codec, value)
+      counters.invalidValues++
+      emit({ _tag: 'InvalidValue', key, errors })
+      return CE.invalidValue(key, errors)
+    },
+    written: (key, w) => {
+      if (E.isLeft(w)) return w
+      if (!w.right) fenced(key)
+      else {
+        counters.sets++
+        if (listening()) emit({ _tag: 'Set', key })
+      }
+      return E.right(undefined)
+    },
+    fenced,
+    loaded: () => void counters.loads++,
+    loadFailed: (key, error) => {
+      counters.loadFailures++
+      emit({ _tag: 'LoadFailure', key, error })
+    },
+    storeFailed: (error) => emit({ _tag: 'StoreFailure', error })
+  }
+}
