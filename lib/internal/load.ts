@@ -153,7 +153,8 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
     return value
   }
   return {
-    hitNow: (key) => (disabled || read === undefined ? MISS : report.found(key, read(key))),
+    // a caller that will join a load in flight does not look up: the store has nothing for it yet
+    hitNow: (key) => (disabled || read === undefined || states.isLoading(key) ? MISS : report.found(key, read(key))),
     load,
     loadValue
   }
