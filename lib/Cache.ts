@@ -394,7 +394,7 @@ const build = <A>(
       if (listeners.length > 0) emit({ _tag: 'Evict', key })
     }
   })
-  const semaphore = KeyedSemaphore.make()
+  const semaphore = KeyedSemaphore.unsafeMake()
   const flights = new Map<string, Flight>()
   const { ttl, disabled } = config
 
