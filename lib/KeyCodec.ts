@@ -65,7 +65,10 @@ export interface KeyCodec<A> {
   readonly unsafeEncode?: (a: A) => string
   /** @internal the part: the self-delimiting form written inside a composite (see the grammar) */
   readonly unsafePart?: (a: A) => string
-  /** @internal an exact and cheap guard of the values the codec accepts, when it has one (primitives) */
+  /**
+   * @internal an exact guard of the values the codec accepts, when it has one (primitives, and composites of
+   * codecs that have one); a `union` picks its member with it rather than by trying to encode
+   */
   readonly is?: (u: unknown) => boolean
 }
 
@@ -211,6 +214,16 @@ const acceptsUndefined = (codec: KeyCodec<unknown>): boolean => {
   } catch {
     return false
   }
+}
+
+/** The guards of some codecs, if every one has a guard (so that a composite of them can have one too). */
+const guardsOf = (codecs: ReadonlyArray<KeyCodec<unknown>>): ReadonlyArray<(u: unknown) => boolean> | undefined => {
+  const guards: Array<(u: unknown) => boolean> = []
+  for (const c of codecs) {
+    if (c.is === undefined) return undefined
+    guards.push(c.is)
+  }
+  return guards
 }
 
 const RESERVED = /[\\,:[\]{}~?"]/g
@@ -360,6 +373,11 @@ export const struct = <P extends Readonly<Record<string, KeyCodec<never>>>>(prop
   const labels = names.map((name, i) => `${i === 0 ? '{' : ','}${label(name)}:`)
   const codecs = names.map((name) => unsafePart(properties[name] as KeyCodec<unknown>))
   const steps = names.map((name) => `.${name}`)
+  const guards = guardsOf(names.map((name) => properties[name] as KeyCodec<unknown>))
+  const is =
+    guards &&
+    ((u: unknown) =>
+      typeof u === 'object' && u !== null && guards.every((g, i) => g((u as Record<string, unknown>)[names[i] as string])))
   return fromUnsafe((a) => {
     if (typeof a !== 'object' || a === null) return fail(a, 'an object')
     let out = names.length === 0 ? '{' : ''
@@ -372,7 +390,7 @@ export const struct = <P extends Readonly<Record<string, KeyCodec<never>>>>(prop
       return within(e, steps[i] as string)
     }
     return out + '}'
-  })
+  }, undefined, is)
 }
 
 /**
@@ -401,6 +419,8 @@ export const tuple = <C extends ReadonlyArray<KeyCodec<never>>>(...components: C
   let required = all.length
   while (required > 0 && acceptsUndefined(all[required - 1] as KeyCodec<unknown>)) required--
   const expected = required === codecs.length ? `a tuple of ${required}` : `a tuple of ${required} to ${codecs.length}`
+  const guards = guardsOf(all)
+  const is = guards && ((u: unknown) => Array.isArray(u) && u.length >= required && guards.every((g, i) => g(u[i])))
   return fromUnsafe((as) => {
     if (!Array.isArray(as) || as.length < required) return fail(as, expected)
     let out = '['
@@ -414,7 +434,7 @@ export const tuple = <C extends ReadonlyArray<KeyCodec<never>>>(...components: C
       return within(e, `[${i}]`)
     }
     return out + ']'
-  })
+  }, undefined, is)
 }
 
 /**
@@ -434,6 +454,8 @@ export const tuple = <C extends ReadonlyArray<KeyCodec<never>>>(...components: C
  */
 export const array = <A>(item: KeyCodec<A>): KeyCodec<ReadonlyArray<A>> => {
   const enc = unsafePart(item)
+  const guard = item.is
+  const is = guard && ((u: unknown) => Array.isArray(u) && u.every((x) => guard(x)))
   return fromUnsafe((as) => {
     if (!Array.isArray(as)) return fail(as, 'an array')
     let out = '['
@@ -447,7 +469,7 @@ export const array = <A>(item: KeyCodec<A>): KeyCodec<ReadonlyArray<A>> => {
       return within(e, `[${i}]`)
     }
     return out + ']'
-  })
+  }, undefined, is)
 }
 
 /**
@@ -497,7 +519,12 @@ export const union = <M extends Readonly<Record<string, KeyCodec<never>>>>(membe
       }
       return fail(a, expected)
     }
-  return fromUnsafe(pick(codecs.map(unsafeKey)), pick(codecs.map(unsafePart)))
+  const all = guardsOf(codecs)
+  return fromUnsafe(
+    pick(codecs.map(unsafeKey)),
+    pick(codecs.map(unsafePart)),
+    all && ((u) => all.some((g) => g(u)))
+  )
 }
 
 /**
@@ -602,6 +629,7 @@ export const prefix =
     const part = unsafePart(codec)
     return fromUnsafe(
       (a) => head + key(a),
-      (a) => head + part(a)
+      (a) => head + part(a),
+      codec.is
     )
   }

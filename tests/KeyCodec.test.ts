@@ -450,5 +450,18 @@ describe('KeyCodec', () => {
         { numRuns: 3000 }
       )
     })
+
+    it("a codec's guard (what a union picks its member by) accepts exactly what the codec encodes", () => {
+      const cases = fc.tuple(schema, schema).chain(([s, other]) =>
+        fc.tuple(fc.constant(s), fc.oneof(valueOf(s), valueOf(other), fc.anything()))
+      )
+      fc.assert(
+        fc.property(cases, ([s, v]) => {
+          const codec = codecOf(s)
+          if (codec.is !== undefined) expect(codec.is(v)).toBe(E.isRight(codec.encode(v)))
+        }),
+        { numRuns: 3000 }
+      )
+    })
   })
 })
