@@ -1,17 +1,43 @@
 /**
  * Key codecs: encoders from a function's arguments to the string key of a cache entry, built from small
- * combinators in the style of io-ts `Encoder` (`struct`, `tuple`, `array`, `nullable`, `contramap`, ...).
+ * combinators in the style of io-ts `Encoder` (`struct`, `tuple`, `array`, `union`, `nullable`, `contramap`, ...).
  *
  * Laws (checked by property tests):
  * 1. Deterministic: equal arguments give equal keys, whatever the property order of an object.
- * 2. Injective: different arguments give different keys. Strings are escaped, so no value of one field can
- *    imitate the separators of a `struct`, `tuple` or `array`. `contramap(f)` is injective when `f` is.
+ * 2. Injective: different arguments give different keys (the grammar below says why). `contramap(f)` is
+ *    injective when `f` is.
  * 3. Total: an argument the codec cannot encode (a runtime value of the wrong type, a `NaN` where an integer is
- *    expected, an invalid `Date`) is a `Left` of `KeyEncodeFailure`, never a thrown error and never a collision.
+ *    expected, an invalid `Date`, a value no member of a `union` accepts) is a `Left` of `KeyEncodeFailure` with
+ *    the path of the bad value, never a thrown error and never a collision.
  *
- * The grammar: numbers, booleans and bigints print as themselves; strings escape the reserved characters
- * `\ , : [ ] { } ~ ? "` with a backslash and the empty string is `""`; `null` is `~` and `undefined` is `?`;
- * a tuple or array is `[a,b]`; a struct is `{name:value,...}` in the codec's property order.
+ * The grammar. A codec writes a value in one of two forms: its **key** (what `encode` returns) and its **part**
+ * (how it is written inside a `struct`, `tuple`, `array` or `union`). Only strings, and codecs that end in a
+ * string, have two different forms; nothing is escaped at encoding time.
+ *
+ * | codec | key | part |
+ * |---|---|---|
+ * | `string` | the string itself | its length, `:`, the string: `5:hello`, `4:a,b]`, `0:` |
+ * | `number`, `int` | `42`, `-1.5`, `1e+21`, `NaN`, `Infinity` (`-0` is `0`) | the same |
+ * | `boolean`, `bigint`, `date` | `true`, `12n`, the ISO string | the same |
+ * | `nullable`, `optional` | `~` for `null`, `?` for `undefined`, else the member's part | the same |
+ * | `tuple`, `array` | `[` parts separated by `,` `]` | the same |
+ * | `struct` | `{name:part,...}` in the codec's property order | the same |
+ * | `union` | the member's tag, `:`, the member's key | the tag, `:`, the member's part |
+ * | `prefix(p)` | `p`, `:`, the key | `p`, `:`, the part |
+ * | a codec written by hand | what its `encode` returns | that, length-prefixed as a string |
+ *
+ * Labels (struct property names, union tags, prefixes) are fixed when the codec is made; they are escaped then,
+ * once: a backslash before each of `\ , : [ ] { } ~ ? "`, and `""` for the empty label.
+ *
+ * Why this is injective: every part is self-delimiting, so a reader who knows the codec can read a key back into
+ * the argument it came from. A string part ends where its length says; a number, boolean, bigint or date part
+ * ends at the first `,`, `]` or `}` (or the end of the key), characters these never contain; no other part starts
+ * with `~` or `?` (labels escape them, and no string, number, boolean, bigint or date part starts with them); a
+ * `struct`, `tuple` or `array` part is its fixed brackets, labels and separators
+ * around parts read in turn (so `[]` and `[0:]` are the empty array and `['']`); a `union` or `prefix` part is a
+ * label, which ends at its first unescaped `:`, and then a part. At the top, a string key is the argument itself,
+ * and every other key is its part or a label followed by a key. A number and a string never meet at the same
+ * place of a key unless a `union` put them there, and then their tags tell them apart.
  *
  * @since 0.1.0
  */
@@ -32,8 +58,18 @@ import type { KeyEncodeFailure } from './CacheError'
  */
 export interface KeyCodec<A> {
   readonly encode: (a: A) => Either<KeyEncodeFailure, string>
-  /** @internal the same encoding, throwing `Failed` on a bad value; the combinators compose this one */
-  readonly unsafeEncode?: (a: A, path: string) => string
+  /**
+   * @internal the key, throwing `Failed` (its path relative to this value) on a bad value; the combinators
+   * compose this one and `unsafePart`
+   */
+  readonly unsafeEncode?: (a: A) => string
+  /** @internal the part: the self-delimiting form written inside a composite (see the grammar) */
+  readonly unsafePart?: (a: A) => string
+  /**
+   * @internal an exact guard of the values the codec accepts, when it has one (primitives, and composites of
+   * codecs that have one); a `union` picks its member with it rather than by trying to encode
+   */
+  readonly is?: (u: unknown) => boolean
 }
 
 /**
@@ -57,34 +93,76 @@ export type StructOf<P> = {
   readonly [K in keyof P as undefined extends TypeOf<P[K]> ? K : never]?: TypeOf<P[K]>
 }
 
+/**
+ * The tuple type a `tuple` of these component codecs encodes: a run of trailing components whose codecs accept
+ * `undefined` (`optional`) are optional elements, so the arguments may stop before them.
+ *
+ * @example
+ * import { KeyCodec } from 'best-simple-cache'
+ *
+ * const key = KeyCodec.tuple(KeyCodec.int, KeyCodec.optional(KeyCodec.string))
+ * const args: KeyCodec.TypeOf<typeof key> = [1] // readonly [number, (string | undefined)?]
+ * key.encode(args)
+ *
+ * @category utils
+ * @since 0.2.0
+ */
+export type TupleOf<C extends ReadonlyArray<unknown>> = Readonly<Trailing<C>>
+
+type Elements<C> = { -readonly [K in keyof C]: TypeOf<C[K]> }
+
+type Trailing<C extends ReadonlyArray<unknown>> = C extends readonly [...infer Init, infer Last]
+  ? undefined extends TypeOf<Last>
+    ? [...Trailing<Init>, TypeOf<Last>?]
+    : [...Elements<Init>, TypeOf<Last>]
+  : Elements<C>
+
 // -------------------------------------------------------------------------------------
 // internal
 // -------------------------------------------------------------------------------------
 
-/** Thrown inside a codec and caught once by `encode`: keeps the hot path free of `Either` allocations. */
+/**
+ * Thrown inside a codec and caught once by `encode`: keeps the hot path free of `Either` allocations. Its path is
+ * relative to the value the throwing codec was given; each composite it passes through puts its own step in front
+ * (so the happy path builds no path strings).
+ */
 interface Failed {
   readonly failure: KeyEncodeFailure
 }
 
-type Unsafe = (a: unknown, path: string) => string
+type Unsafe = (a: unknown) => string
 
-const fail = (path: string, actual: unknown, expected: string): never => {
-  const failed: Failed = { failure: keyEncodeFailure(path, actual, expected) }
+const fail = (actual: unknown, expected: string): never => {
+  const failed: Failed = { failure: keyEncodeFailure('$', actual, expected) }
   throw failed
 }
 
 const isFailed = (u: unknown): u is Failed => typeof u === 'object' && u !== null && 'failure' in u
+
+/** Rethrows what a component threw, a `Failed` with `step` (`.name`, `[1]`) put in front of its path. */
+const within = (e: unknown, step: string): never => {
+  if (!isFailed(e)) throw e
+  const failed: Failed = { failure: { ...e.failure, path: '$' + step + e.failure.path.slice(1) } }
+  throw failed
+}
 
 const caught = (a: unknown, e: unknown): KeyEncodeFailure =>
   isFailed(e)
     ? e.failure
     : keyEncodeFailure('$', a, `a value the codec can read (${e instanceof Error ? e.message : String(e)})`)
 
-const fromUnsafe = <A>(unsafeEncode: (a: A, path: string) => string): KeyCodec<A> => ({
+/** A codec from its two forms; `part` defaults to the key, for codecs whose key is already self-delimiting. */
+const fromUnsafe = <A>(
+  unsafeEncode: (a: A) => string,
+  unsafePart: (a: A) => string = unsafeEncode,
+  is?: (u: unknown) => boolean
+): KeyCodec<A> => ({
   unsafeEncode,
+  unsafePart,
+  ...(is === undefined ? {} : { is }),
   encode: (a) => {
     try {
-      return E.right(unsafeEncode(a, '$'))
+      return E.right(unsafeEncode(a))
     } catch (e) {
       return E.left(caught(a, e))
     }
@@ -97,63 +175,113 @@ const fromUnsafe = <A>(unsafeEncode: (a: A, path: string) => string): KeyCodec<A
  * @internal
  */
 export const toKey = <A>(codec: KeyCodec<A>): ((a: A) => string | KeyEncodeFailure) => {
-  const enc = unsafe(codec)
+  const enc = unsafeKey(codec)
   return (a) => {
     try {
-      return enc(a, '$')
+      return enc(a)
     } catch (e) {
       return caught(a, e)
     }
   }
 }
 
-/** The throwing form of a codec: its own, or one over `encode` for a codec written by hand. */
-const unsafe = <A>(codec: KeyCodec<A>): ((a: A, path: string) => string) =>
+/** The key form of a codec, throwing: its own, or one over `encode` for a codec written by hand. */
+const unsafeKey = <A>(codec: KeyCodec<A>): ((a: A) => string) =>
   codec.unsafeEncode ??
-  ((a, path) => {
+  ((a) => {
     const e = codec.encode(a)
     if (E.isRight(e)) return e.right
-    const failed: Failed = { failure: { ...e.left, path: path + e.left.path.slice(1) } }
+    const failed: Failed = { failure: e.left }
     throw failed
   })
 
-const RESERVED = /[\\,:[\]{}~?"]/
-const RESERVED_G = /[\\,:[\]{}~?"]/g
+/** The part form of a codec: its own, or the key of a codec written by hand, length-prefixed as a string is. */
+const unsafePart = <A>(codec: KeyCodec<A>): ((a: A) => string) => {
+  if (codec.unsafePart !== undefined) return codec.unsafePart
+  const key = unsafeKey(codec)
+  return (a) => lengthPrefixed(key(a))
+}
 
-const escape = (s: string): string => (s === '' ? '""' : RESERVED.test(s) ? s.replace(RESERVED_G, '\\$&') : s)
+/** `'0:'`, `'1:'`, ...: the heads of short strings, so that a part is one concatenation. */
+const HEADS: ReadonlyArray<string> = /*#__PURE__*/ Array.from({ length: 64 }, (_, n) => `${n}:`)
+
+const lengthPrefixed = (s: string): string => (s.length < 64 ? (HEADS[s.length] as string) : s.length + ':') + s
+
+/** Whether a codec accepts `undefined` (so a tuple may stop before it): asked once, when the tuple is made. */
+const acceptsUndefined = (codec: KeyCodec<unknown>): boolean => {
+  try {
+    return E.isRight(codec.encode(undefined))
+  } catch {
+    return false
+  }
+}
+
+/** The guards of some codecs, if every one has a guard (so that a composite of them can have one too). */
+const guardsOf = (codecs: ReadonlyArray<KeyCodec<unknown>>): ReadonlyArray<(u: unknown) => boolean> | undefined => {
+  const guards: Array<(u: unknown) => boolean> = []
+  for (const c of codecs) {
+    if (c.is === undefined) return undefined
+    guards.push(c.is)
+  }
+  return guards
+}
+
+const RESERVED = /[\\,:[\]{}~?"]/g
+
+/** Escapes a label (a property name, a tag, a prefix); runs when a codec is made, never per key. */
+const label = (s: string): string => (s === '' ? '""' : s.replace(RESERVED, '\\$&'))
 
 const num = (n: number): string => (n === 0 ? '0' : String(n)) // -0 and 0 are equal arguments
+
+const isString = (u: unknown): boolean => typeof u === 'string'
+const isNumber = (u: unknown): boolean => typeof u === 'number'
+const isBoolean = (u: unknown): boolean => typeof u === 'boolean'
+const isBigint = (u: unknown): boolean => typeof u === 'bigint'
+const isValidDate = (u: unknown): boolean => u instanceof Date && !Number.isNaN(u.getTime())
 
 // -------------------------------------------------------------------------------------
 // primitives
 // -------------------------------------------------------------------------------------
 
 /**
- * Any string, escaped.
+ * Any string. As a whole key it is the string itself; inside a composite it is length-prefixed (`5:hello`), so
+ * it needs no escaping in either place.
  *
  * @example
  * import { KeyCodec } from 'best-simple-cache'
  * import * as E from 'fp-ts/Either'
  * import * as assert from 'assert'
  *
- * assert.deepStrictEqual(KeyCodec.string.encode('a,b'), E.right('a\\,b'))
- * assert.deepStrictEqual(KeyCodec.string.encode(''), E.right('""'))
+ * assert.deepStrictEqual(KeyCodec.string.encode('item:7'), E.right('item:7'))
+ * assert.deepStrictEqual(KeyCodec.tuple(KeyCodec.string, KeyCodec.string).encode(['a,b', '']), E.right('[3:a,b,0:]'))
  *
  * @category primitives
  * @since 0.1.0
  */
-export const string: KeyCodec<string> = /*#__PURE__*/ fromUnsafe((s, path) =>
-  typeof s === 'string' ? escape(s) : fail(path, s, 'string')
+export const string: KeyCodec<string> = /*#__PURE__*/ fromUnsafe(
+  (s) => (typeof s === 'string' ? s : fail(s, 'string')),
+  (s) => (typeof s === 'string' ? lengthPrefixed(s) : fail(s, 'string')),
+  isString
 )
 
 /**
  * Any number; `0` and `-0` give the same key, `NaN` and the infinities are keys of their own.
  *
+ * @example
+ * import { KeyCodec } from 'best-simple-cache'
+ * import * as E from 'fp-ts/Either'
+ * import * as assert from 'assert'
+ *
+ * assert.deepStrictEqual(KeyCodec.number.encode(-0), E.right('0'))
+ * assert.deepStrictEqual(KeyCodec.number.encode(1.5), E.right('1.5'))
+ *
  * @category primitives
  * @since 0.1.0
  */
-export const number: KeyCodec<number> = /*#__PURE__*/ fromUnsafe((n, path) =>
-  typeof n === 'number' ? num(n) : fail(path, n, 'number')
+export const number: KeyCodec<number> = /*#__PURE__*/ fromUnsafe(
+  (n) => (typeof n === 'number' ? num(n) : fail(n, 'number')),
+  undefined,
+  isNumber
 )
 
 /**
@@ -170,8 +298,10 @@ export const number: KeyCodec<number> = /*#__PURE__*/ fromUnsafe((n, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const int: KeyCodec<number> = /*#__PURE__*/ fromUnsafe((n, path) =>
-  Number.isSafeInteger(n) ? num(n) : fail(path, n, 'a safe integer')
+export const int: KeyCodec<number> = /*#__PURE__*/ fromUnsafe(
+  (n) => (Number.isSafeInteger(n) ? num(n) : fail(n, 'a safe integer')),
+  undefined,
+  Number.isSafeInteger
 )
 
 /**
@@ -180,8 +310,10 @@ export const int: KeyCodec<number> = /*#__PURE__*/ fromUnsafe((n, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const boolean: KeyCodec<boolean> = /*#__PURE__*/ fromUnsafe((b, path) =>
-  typeof b === 'boolean' ? (b ? 'true' : 'false') : fail(path, b, 'boolean')
+export const boolean: KeyCodec<boolean> = /*#__PURE__*/ fromUnsafe(
+  (b) => (typeof b === 'boolean' ? (b ? 'true' : 'false') : fail(b, 'boolean')),
+  undefined,
+  isBoolean
 )
 
 /**
@@ -190,18 +322,30 @@ export const boolean: KeyCodec<boolean> = /*#__PURE__*/ fromUnsafe((b, path) =>
  * @category primitives
  * @since 0.1.0
  */
-export const bigint: KeyCodec<bigint> = /*#__PURE__*/ fromUnsafe((b, path) =>
-  typeof b === 'bigint' ? `${b}n` : fail(path, b, 'bigint')
+export const bigint: KeyCodec<bigint> = /*#__PURE__*/ fromUnsafe(
+  (b) => (typeof b === 'bigint' ? `${b}n` : fail(b, 'bigint')),
+  undefined,
+  isBigint
 )
 
 /**
  * A valid `Date`, as its ISO string; an invalid date is a `Left`.
  *
+ * @example
+ * import { KeyCodec } from 'best-simple-cache'
+ * import * as E from 'fp-ts/Either'
+ * import * as assert from 'assert'
+ *
+ * assert.deepStrictEqual(KeyCodec.date.encode(new Date(0)), E.right('1970-01-01T00:00:00.000Z'))
+ * assert.ok(E.isLeft(KeyCodec.date.encode(new Date('nope'))))
+ *
  * @category primitives
  * @since 0.1.0
  */
-export const date: KeyCodec<Date> = /*#__PURE__*/ fromUnsafe((d, path) =>
-  d instanceof Date && !Number.isNaN(d.getTime()) ? escape(d.toISOString()) : fail(path, d, 'a valid Date')
+export const date: KeyCodec<Date> = /*#__PURE__*/ fromUnsafe(
+  (d) => (isValidDate(d) ? d.toISOString() : fail(d, 'a valid Date')),
+  undefined,
+  isValidDate
 )
 
 // -------------------------------------------------------------------------------------
@@ -218,29 +362,41 @@ export const date: KeyCodec<Date> = /*#__PURE__*/ fromUnsafe((d, path) =>
  * import * as assert from 'assert'
  *
  * const key = KeyCodec.struct({ id: KeyCodec.int, region: KeyCodec.string })
- * assert.deepStrictEqual(key.encode({ region: 'eu', id: 7 }), E.right('{id:7,region:eu}'))
- * assert.deepStrictEqual(key.encode({ id: 7, region: 'eu' }), E.right('{id:7,region:eu}'))
+ * assert.deepStrictEqual(key.encode({ region: 'eu', id: 7 }), E.right('{id:7,region:2:eu}'))
+ * assert.deepStrictEqual(key.encode({ id: 7, region: 'eu' }), E.right('{id:7,region:2:eu}'))
  *
  * @category combinators
  * @since 0.1.0
  */
 export const struct = <P extends Readonly<Record<string, KeyCodec<never>>>>(properties: P): KeyCodec<StructOf<P>> => {
   const names = Object.keys(properties)
-  const labels = names.map((name, i) => `${i === 0 ? '{' : ','}${escape(name)}:`)
-  const codecs = names.map((name) => unsafe(properties[name] as KeyCodec<unknown>))
-  const paths = names.map((name) => `.${name}`)
-  return fromUnsafe((a, path) => {
-    if (typeof a !== 'object' || a === null) return fail(path, a, 'an object')
+  const labels = names.map((name, i) => `${i === 0 ? '{' : ','}${label(name)}:`)
+  const codecs = names.map((name) => unsafePart(properties[name] as KeyCodec<unknown>))
+  const steps = names.map((name) => `.${name}`)
+  const guards = guardsOf(names.map((name) => properties[name] as KeyCodec<unknown>))
+  const is =
+    guards &&
+    ((u: unknown) =>
+      typeof u === 'object' && u !== null && guards.every((g, i) => g((u as Record<string, unknown>)[names[i] as string])))
+  return fromUnsafe((a) => {
+    if (typeof a !== 'object' || a === null) return fail(a, 'an object')
     let out = names.length === 0 ? '{' : ''
-    for (let i = 0; i < names.length; i++) {
-      out += (labels[i] as string) + (codecs[i] as Unsafe)((a as Record<string, unknown>)[names[i] as string], path + paths[i])
+    let i = 0
+    try {
+      for (; i < names.length; i++) {
+        out += (labels[i] as string) + (codecs[i] as Unsafe)((a as Record<string, unknown>)[names[i] as string])
+      }
+    } catch (e) {
+      return within(e, steps[i] as string)
     }
     return out + '}'
-  })
+  }, undefined, is)
 }
 
 /**
- * Encodes a fixed-length tuple, component by component. Elements past the codec's length play no part in the key.
+ * Encodes a tuple, component by component. Elements past the codec's length play no part in the key. A run of
+ * trailing components whose codecs accept `undefined` (`optional`) may be left out: `[1]` and `[1, undefined]`
+ * are the same arguments and give the same key, as `f(1)` and `f(1, undefined)` are the same call.
  *
  * @example
  * import { KeyCodec } from 'best-simple-cache'
@@ -248,24 +404,37 @@ export const struct = <P extends Readonly<Record<string, KeyCodec<never>>>>(prop
  * import * as assert from 'assert'
  *
  * const key = KeyCodec.tuple(KeyCodec.int, KeyCodec.string)
- * assert.deepStrictEqual(key.encode([1, 'a']), E.right('[1,a]'))
+ * assert.deepStrictEqual(key.encode([1, 'a']), E.right('[1,1:a]'))
+ *
+ * const lang = KeyCodec.tuple(KeyCodec.int, KeyCodec.optional(KeyCodec.string))
+ * assert.deepStrictEqual(lang.encode([1]), E.right('[1,?]'))
+ * assert.deepStrictEqual(lang.encode([1, undefined]), E.right('[1,?]'))
  *
  * @category combinators
  * @since 0.1.0
  */
-export const tuple = <A extends ReadonlyArray<unknown>>(
-  ...components: { readonly [K in keyof A]: KeyCodec<A[K]> }
-): KeyCodec<Readonly<A>> => {
-  const codecs = (components as ReadonlyArray<KeyCodec<unknown>>).map(unsafe)
-  return fromUnsafe((as, path) => {
-    if (!Array.isArray(as) || as.length < codecs.length) return fail(path, as, `a tuple of ${codecs.length}`)
+export const tuple = <C extends ReadonlyArray<KeyCodec<never>>>(...components: C): KeyCodec<TupleOf<C>> => {
+  const all = components as unknown as ReadonlyArray<KeyCodec<unknown>>
+  const codecs = all.map(unsafePart)
+  let required = all.length
+  while (required > 0 && acceptsUndefined(all[required - 1] as KeyCodec<unknown>)) required--
+  const expected = required === codecs.length ? `a tuple of ${required}` : `a tuple of ${required} to ${codecs.length}`
+  const guards = guardsOf(all)
+  const is = guards && ((u: unknown) => Array.isArray(u) && u.length >= required && guards.every((g, i) => g(u[i])))
+  return fromUnsafe((as) => {
+    if (!Array.isArray(as) || as.length < required) return fail(as, expected)
     let out = '['
-    for (let i = 0; i < codecs.length; i++) {
-      if (i > 0) out += ','
-      out += (codecs[i] as Unsafe)(as[i], `${path}[${i}]`)
+    let i = 0
+    try {
+      for (; i < codecs.length; i++) {
+        if (i > 0) out += ','
+        out += (codecs[i] as Unsafe)(as[i])
+      }
+    } catch (e) {
+      return within(e, `[${i}]`)
     }
     return out + ']'
-  })
+  }, undefined, is)
 }
 
 /**
@@ -278,26 +447,89 @@ export const tuple = <A extends ReadonlyArray<unknown>>(
  *
  * const key = KeyCodec.array(KeyCodec.string)
  * assert.deepStrictEqual(key.encode([]), E.right('[]'))
- * assert.deepStrictEqual(key.encode(['']), E.right('[""]'))
+ * assert.deepStrictEqual(key.encode(['']), E.right('[0:]'))
  *
  * @category combinators
  * @since 0.1.0
  */
 export const array = <A>(item: KeyCodec<A>): KeyCodec<ReadonlyArray<A>> => {
-  const enc = unsafe(item)
-  return fromUnsafe((as, path) => {
-    if (!Array.isArray(as)) return fail(path, as, 'an array')
+  const enc = unsafePart(item)
+  const guard = item.is
+  const is = guard && ((u: unknown) => Array.isArray(u) && u.every((x) => guard(x)))
+  return fromUnsafe((as) => {
+    if (!Array.isArray(as)) return fail(as, 'an array')
     let out = '['
-    for (let i = 0; i < as.length; i++) {
-      if (i > 0) out += ','
-      out += enc(as[i], `${path}[${i}]`)
+    let i = 0
+    try {
+      for (; i < as.length; i++) {
+        if (i > 0) out += ','
+        out += enc(as[i])
+      }
+    } catch (e) {
+      return within(e, `[${i}]`)
     }
     return out + ']'
-  })
+  }, undefined, is)
 }
 
 /**
- * Adds `null` to the values a codec accepts; `null` is `~`.
+ * One key codec for the values of several: each member has a tag, and a value is encoded by the first member that
+ * accepts it, as that member's tag, `:` and the member's key. So members never collide, even where they print
+ * alike (the string `'1'` and the number `1`), and a key stays put when a member is added after the others. A value
+ * no member accepts is a `Left` at the union's path.
+ *
+ * Members are tried in the record's key order (as `Object.keys` gives it: integer-like tags such as `'1'` come
+ * first). As with io-ts `union`, put the narrower of two overlapping members first: a member sees a value its own
+ * way, so `tuple(int)` placed before `tuple(int, int)` would take `[1, 2]` and give it the key of `[1]`, since a
+ * tuple ignores elements past its length (and a `struct` properties it does not name).
+ *
+ * @example
+ * import { KeyCodec } from 'best-simple-cache'
+ * import * as E from 'fp-ts/Either'
+ * import * as assert from 'assert'
+ *
+ * const id = KeyCodec.union({ s: KeyCodec.string, n: KeyCodec.number })
+ * assert.deepStrictEqual(id.encode('1'), E.right('s:1'))
+ * assert.deepStrictEqual(id.encode(1), E.right('n:1'))
+ * assert.ok(E.isLeft(id.encode(true as never)))
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const union = <M extends Readonly<Record<string, KeyCodec<never>>>>(members: M): KeyCodec<TypeOf<M[keyof M]>> => {
+  const tags = Object.keys(members)
+  const codecs = tags.map((tag) => members[tag] as KeyCodec<unknown>)
+  const heads = tags.map((tag) => `${label(tag)}:`)
+  const guards = codecs.map((c) => c.is)
+  const expected = `a value of one of the members ${tags.join(', ')}`
+  const pick =
+    (encs: ReadonlyArray<Unsafe>): Unsafe =>
+    (a) => {
+      for (let i = 0; i < encs.length; i++) {
+        const is = guards[i]
+        if (is !== undefined) {
+          if (is(a)) return (heads[i] as string) + (encs[i] as Unsafe)(a)
+          continue
+        }
+        try {
+          return (heads[i] as string) + (encs[i] as Unsafe)(a)
+        } catch {
+          // this member does not accept the value: try the next one
+        }
+      }
+      return fail(a, expected)
+    }
+  const all = guardsOf(codecs)
+  return fromUnsafe(
+    pick(codecs.map(unsafeKey)),
+    pick(codecs.map(unsafePart)),
+    all && ((u) => all.some((g) => g(u)))
+  )
+}
+
+/**
+ * Adds `null` to the values a codec accepts; `null` is `~`. The key is the member's part, so that no value of
+ * the member (such as the string `'~'`) can imitate `null`.
  *
  * @example
  * import { KeyCodec } from 'best-simple-cache'
@@ -306,18 +538,24 @@ export const array = <A>(item: KeyCodec<A>): KeyCodec<ReadonlyArray<A>> => {
  *
  * const key = KeyCodec.nullable(KeyCodec.string)
  * assert.deepStrictEqual(key.encode(null), E.right('~'))
- * assert.deepStrictEqual(key.encode('~'), E.right('\\~'))
+ * assert.deepStrictEqual(key.encode('~'), E.right('1:~'))
  *
  * @category combinators
  * @since 0.1.0
  */
 export const nullable = <A>(codec: KeyCodec<A>): KeyCodec<A | null> => {
-  const enc = unsafe(codec)
-  return fromUnsafe((a, path) => (a === null ? '~' : enc(a, path)))
+  const enc = unsafePart(codec)
+  const is = codec.is
+  return fromUnsafe(
+    (a) => (a === null ? '~' : enc(a)),
+    undefined,
+    is === undefined ? undefined : (u) => u === null || is(u)
+  )
 }
 
 /**
- * Adds `undefined` to the values a codec accepts (an optional field of a `struct`); `undefined` is `?`.
+ * Adds `undefined` to the values a codec accepts (an optional field of a `struct`, an optional trailing element
+ * of a `tuple`); `undefined` is `?`. The key is the member's part, as in `nullable`.
  *
  * @example
  * import { KeyCodec } from 'best-simple-cache'
@@ -331,8 +569,13 @@ export const nullable = <A>(codec: KeyCodec<A>): KeyCodec<A | null> => {
  * @since 0.1.0
  */
 export const optional = <A>(codec: KeyCodec<A>): KeyCodec<A | undefined> => {
-  const enc = unsafe(codec)
-  return fromUnsafe((a, path) => (a === undefined ? '?' : enc(a, path)))
+  const enc = unsafePart(codec)
+  const is = codec.is
+  return fromUnsafe(
+    (a) => (a === undefined ? '?' : enc(a)),
+    undefined,
+    is === undefined ? undefined : (u) => u === undefined || is(u)
+  )
 }
 
 /**
@@ -354,12 +597,17 @@ export const optional = <A>(codec: KeyCodec<A>): KeyCodec<A | undefined> => {
 export const contramap =
   <A, B>(f: (b: B) => A) =>
   (codec: KeyCodec<A>): KeyCodec<B> => {
-    const enc = unsafe(codec)
-    return fromUnsafe((b, path) => enc(f(b), path))
+    const key = unsafeKey(codec)
+    const part = unsafePart(codec)
+    return fromUnsafe(
+      (b) => key(f(b)),
+      (b) => part(f(b))
+    )
   }
 
 /**
- * Puts a fixed, escaped prefix and a `:` in front of every key (a namespace, a schema version).
+ * Puts a fixed prefix and a `:` in front of every key (a namespace, a schema version). The prefix is escaped once,
+ * when the codec is made, so two different prefixes never make the same key.
  *
  * @example
  * import { KeyCodec } from 'best-simple-cache'
@@ -367,8 +615,8 @@ export const contramap =
  * import * as E from 'fp-ts/Either'
  * import * as assert from 'assert'
  *
- * const key = pipe(KeyCodec.int, KeyCodec.prefix('v2'))
- * assert.deepStrictEqual(key.encode(5), E.right('v2:5'))
+ * const key = pipe(KeyCodec.string, KeyCodec.prefix('v2'))
+ * assert.deepStrictEqual(key.encode('item:5'), E.right('v2:item:5'))
  *
  * @category combinators
  * @since 0.1.0
@@ -376,7 +624,12 @@ export const contramap =
 export const prefix =
   (p: string) =>
   <A>(codec: KeyCodec<A>): KeyCodec<A> => {
-    const head = `${escape(p)}:`
-    const enc = unsafe(codec)
-    return fromUnsafe((a, path) => head + enc(a, path))
+    const head = `${label(p)}:`
+    const key = unsafeKey(codec)
+    const part = unsafePart(codec)
+    return fromUnsafe(
+      (a) => head + key(a),
+      (a) => head + part(a),
+      codec.is
+    )
   }

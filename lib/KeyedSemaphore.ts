@@ -4,15 +4,19 @@
  *
  * Laws:
  * 1. At most `permits` tasks hold a key's permits at once; the others wait, first come first served.
- * 2. A permit is released when its task settles, whatever the outcome: `Right`, `Left`, a rejected promise or a
- *    thrown exception.
+ * 2. A permit is released when its task settles, whatever the outcome: `Right`, `Left`, a rejected promise, a
+ *    thrown exception, or a task that returns something other than a promise (an `Either` where a `TaskEither`
+ *    was meant, `undefined`): that one is a bug of the caller, and its returned task rejects with a `TypeError`.
  * 3. A key with no holder and no waiter holds no memory: when every task has settled, `size()` is `0`.
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import type { IO } from 'fp-ts/IO'
 import type { TaskEither } from 'fp-ts/TaskEither'
+import * as CE from './CacheError'
+import type { CacheError } from './CacheError'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -53,8 +57,40 @@ interface Waiter {
 // constructors
 // -------------------------------------------------------------------------------------
 
+const validPermits = (permits: number): boolean => Number.isSafeInteger(permits) && permits >= 1
+
 /**
- * Makes a keyed semaphore with `permits` permits per key (a positive integer; default 1, a keyed mutex).
+ * Makes a keyed semaphore with `permits` permits per key (a positive integer; default 1, a keyed mutex), or an
+ * `InvalidConfig` naming `permits`.
+ *
+ * @example
+ * import { KeyedSemaphore } from 'best-simple-cache'
+ * import * as E from 'fp-ts/Either'
+ * import * as assert from 'assert'
+ *
+ * assert.ok(E.isRight(KeyedSemaphore.make(2)))
+ * assert.deepStrictEqual(
+ *   KeyedSemaphore.make(0),
+ *   E.left({
+ *     _tag: 'InvalidConfig',
+ *     cache: 'KeyedSemaphore',
+ *     fields: [{ field: 'permits', message: 'must be a positive integer, got 0' }]
+ *   })
+ * )
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (permits = 1): Either<CacheError, KeyedSemaphore> =>
+  validPermits(permits)
+    ? E.right(build(permits))
+    : E.left(
+        CE.invalidConfig('KeyedSemaphore', [{ field: 'permits', message: `must be a positive integer, got ${String(permits)}` }])
+      )
+
+/**
+ * `make`, for a permit count known to be valid (a constant in the program): it throws a `RangeError` naming
+ * `permits` instead of returning a `Left`.
  *
  * @example
  * import { KeyedSemaphore } from 'best-simple-cache'
@@ -62,7 +98,7 @@ interface Waiter {
  * import * as assert from 'assert'
  *
  * async function main() {
- *   const sem = KeyedSemaphore.make()
+ *   const sem = KeyedSemaphore.unsafeMake()
  *   const order: Array<string> = []
  *   const job = (name: string) =>
  *     sem.withPermit('k')(TE.fromTask(async () => { order.push(`${name} in`); await Promise.resolve(); order.push(`${name} out`) }))
@@ -71,14 +107,29 @@ interface Waiter {
  *   assert.strictEqual(sem.size(), 0)
  * }
  * main()
+ * assert.throws(() => KeyedSemaphore.unsafeMake(1.5), RangeError)
  *
  * @category constructors
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const make = (permits = 1): KeyedSemaphore => {
-  if (!Number.isSafeInteger(permits) || permits < 1) {
-    throw new RangeError(`KeyedSemaphore.make: permits must be a positive integer, got ${String(permits)}`)
+export const unsafeMake = (permits = 1): KeyedSemaphore => {
+  if (!validPermits(permits)) {
+    throw new RangeError(`KeyedSemaphore.unsafeMake: permits must be a positive integer, got ${String(permits)}`)
   }
+  return build(permits)
+}
+
+const isThenable = (u: unknown): u is PromiseLike<unknown> =>
+  (typeof u === 'object' || typeof u === 'function') && u !== null && typeof (u as PromiseLike<unknown>).then === 'function'
+
+/** What a task returned instead of a promise, for the error message. */
+const describe = (u: unknown): string => {
+  if (u === undefined || u === null) return String(u)
+  if (typeof u === 'object' && '_tag' in u && typeof u._tag === 'string') return `an object tagged ${u._tag}`
+  return `a ${typeof u}`
+}
+
+const build = (permits: number): KeyedSemaphore => {
   // A key with a holder has its count of permits in use here, a small integer: no object for an uncontended key.
   // A key with waiters also has a queue; idle keys have neither.
   const held = new Map<string, number>()
@@ -127,7 +178,15 @@ export const make = (permits = 1): KeyedSemaphore => {
   const run = <E, A>(key: string, task: TaskEither<E, A>): Promise<Either<E, A>> => {
     let p: Promise<Either<E, A>>
     try {
-      p = task()
+      const r: unknown = task()
+      if (r instanceof Promise) p = r as Promise<Either<E, A>>
+      else if (isThenable(r)) p = Promise.resolve(r) as Promise<Either<E, A>>
+      else {
+        release(key)
+        return Promise.reject(
+          new TypeError(`KeyedSemaphore.withPermit: the task returned ${describe(r)}, not a promise (is it a TaskEither?)`)
+        )
+      }
     } catch (e) {
       release(key)
       return Promise.reject(e)

@@ -1,4 +1,6 @@
 import * as fc from 'fast-check'
+import { pipe } from 'fp-ts/function'
+import type { IO } from 'fp-ts/IO'
 import * as LruTtl from '../lib/LruTtl'
 import * as _ from '../lib/Ref'
 
@@ -24,6 +26,57 @@ describe('Ref', () => {
         expect(ref.get()).toBe(b + 1)
       })
     )
+  })
+
+  describe('update and set are dual: data-first and data-last (Core 0.2)', () => {
+    it('agree with each other', () => {
+      fc.assert(
+        fc.property(fc.integer(), fc.integer(), fc.func(fc.integer()), (a, b, f) => {
+          const first = _.make(a)
+          const last = _.make(a)
+          _.update(first, f)()
+          pipe(last, _.update(f))()
+          expect(last.get()).toBe(first.get())
+          _.set(first, b)()
+          _.set(b)(last)()
+          expect(last.get()).toBe(b)
+          expect(first.get()).toBe(b)
+        })
+      )
+    })
+
+    it('dispatch by the number of arguments, not by what the first one looks like', () => {
+      const inner = _.make(1)
+      const outer = _.make<_.Ref<number> | undefined>(undefined)
+      pipe(outer, _.set<_.Ref<number> | undefined>(inner))()
+      expect(outer.get()).toBe(inner)
+      expect(inner.get()).toBe(1)
+      _.set(outer, undefined)()
+      expect(outer.get()).toBeUndefined()
+      _.update(outer, () => inner)()
+      expect(outer.get()).toBe(inner)
+    })
+
+    it('are lazy in both forms', () => {
+      const ref = _.make(1)
+      const a = _.update((n: number) => n + 1)(ref)
+      const b = pipe(ref, _.set(5))
+      expect(ref.get()).toBe(1)
+      a()
+      expect(ref.get()).toBe(2)
+      b()
+      expect(ref.get()).toBe(5)
+    })
+
+    it('keep their types', () => {
+      const ref = _.make(1)
+      const io: IO<void> = _.update(ref, (n) => n + 1)
+      const toIO: (self: _.Ref<number>) => IO<void> = _.update((n: number) => n + 1)
+      const setter: (self: _.Ref<string>) => IO<void> = _.set('a')
+      // @ts-expect-error the value must be the ref's type
+      _.set(ref, 'x')
+      expect([typeof io, typeof toIO, typeof setter]).toEqual(['function', 'function', 'function'])
+    })
   })
 
   it('is lazy: nothing changes until the IO runs', () => {

@@ -31,7 +31,7 @@ export const semaphoreMeasures = (cfg: Config): ReadonlyArray<MeasureSpec> => {
       notes: ['One key, one caller at a time; no goal in design.md (informational).'],
       summarize: leaksFact,
       build: () => {
-        const sem = KeyedSemaphore.make()
+        const sem = KeyedSemaphore.unsafeMake()
         const leaks = { count: 0 }
         const cases: Array<Case> = [
           {
@@ -74,7 +74,7 @@ export const semaphoreMeasures = (cfg: Config): ReadonlyArray<MeasureSpec> => {
       ],
       summarize: leaksFact,
       build: () => {
-        const sem = KeyedSemaphore.make()
+        const sem = KeyedSemaphore.unsafeMake()
         const leaks = { count: 0 }
         const cases: Array<Case> = [
           {

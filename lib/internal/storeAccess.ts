@@ -64,7 +64,7 @@ const syncGuarded = <B>(operation: Operation, run: () => B, key?: string): Eithe
 
 /** The writes of each key one at a time, in order (a keyed semaphore), and a way to wait for all in flight. */
 const turns = () => {
-  const semaphore = KeyedSemaphore.make() // TODO merge: unsafeMake
+  const semaphore = KeyedSemaphore.unsafeMake()
   const pending = new Set<Promise<unknown>>()
   return {
     /** Runs `task` in `key`'s turn. */
