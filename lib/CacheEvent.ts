@@ -61,9 +61,8 @@ export type CacheEvent =
 /**
  * Counters since the cache was made, and the store's entry count where the store can tell.
  *
- * - `hits`, `misses`: lookups that found a live entry, or did not. On an in-process store every caller looks up
- *   (it costs nothing); on a remote store the callers of one key that arrive together share one lookup, and it
- *   counts once.
+ * - `hits`, `misses`: lookups that found a live entry, or did not. A caller of a key that is loading joins that
+ *   load without a lookup, on every store, so a burst of callers of a missing key counts one miss (and one load).
  * - `loads`: runs of the loader; `loadFailures`: those that failed.
  * - `sets`: values stored; `evictions`: entries the store evicted to make room; `invalidations`: keys invalidated.
  * - `decodeFailures`: stored entries that failed the entity codec; `invalidValues`: values that failed it before

@@ -8,12 +8,11 @@
  *
  * @since 0.1.0
  */
-import { left, right } from 'fp-ts/Either'
+import { left } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type { Cache } from './Cache'
 import type { CacheError } from './CacheError'
 import { engineOf } from './internal/engine'
-import { MISS } from './internal/miss'
 import { named, reject, runTaskEither } from './internal/run'
 
 // -------------------------------------------------------------------------------------
@@ -47,20 +46,14 @@ import { named, reject, runTaskEither } from './internal/run'
  * @since 0.1.0
  */
 export const withCache = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
-  const { keyOfArgs, hitNow, load } = engineOf<A>(cache, 'withCache')
-  return <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, A>) =>
-    named(
-      f,
-      (...args: P) =>
-        () => {
-          const key = keyOfArgs(args)
-          if (typeof key !== 'string') return Promise.resolve(left(key))
-          const hit = hitNow(key)
-          return hit !== MISS
-            ? Promise.resolve(right(hit))
-            : load(key, () => runTaskEither(() => f(...args)))
-        }
-    )
+  const { keyOfArgs, fetchResult } = engineOf<A>(cache, 'withCache')
+  return <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, A>) => {
+    const run = (args: P) => runTaskEither(() => f(...args))
+    return named(f, (...args: P) => () => {
+      const key = keyOfArgs(args)
+      return typeof key === 'string' ? fetchResult(key, run, args) : Promise.resolve(left(key))
+    })
+  }
 }
 
 /**
@@ -93,23 +86,20 @@ export const withCache = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A
  * @since 0.1.0
  */
 export const withCacheAsync = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
-  const { keyOfArg, keyOfArgs, hitNow, loadValue } = engineOf<A>(cache, 'withCacheAsync')
+  const { keyOfArg, keyOfArgs, fetchValue } = engineOf<A>(cache, 'withCacheAsync')
   return <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<A>) => {
     if (keyOfArg !== undefined) {
       // a cache of one argument: no rest array on the hit path
       const g = f as unknown as (arg: unknown) => Promise<A> | A
       return named(f, ((arg: unknown) => {
         const key = keyOfArg(arg)
-        if (typeof key !== 'string') return reject(key)
-        const hit = hitNow(key)
-        return hit !== MISS ? Promise.resolve(hit) : loadValue(key, () => g(arg))
+        return typeof key === 'string' ? fetchValue(key, g, arg) : reject(key)
       }) as unknown as (...args: P) => Promise<A>)
     }
+    const call = (args: P) => f(...args)
     return named(f, (...args: P) => {
       const key = keyOfArgs(args)
-      if (typeof key !== 'string') return reject(key)
-      const hit = hitNow(key)
-      return hit !== MISS ? Promise.resolve(hit) : loadValue(key, () => f(...args))
+      return typeof key === 'string' ? fetchValue(key, call, args) : reject(key)
     })
   }
 }

@@ -32,16 +32,9 @@ export interface Engine<A> {
   readonly keyOfArgs: (args: ReadonlyArray<unknown>) => string | KeyEncodeFailure
   /** For caches made with `key`: the key of the one argument. */
   readonly keyOfArg: ((arg: unknown) => string | KeyEncodeFailure) | undefined
-  /** The value for `key` if the store can tell at once that it has one (counted as a hit or a miss), else `MISS`. */
-  readonly hitNow: (key: string) => A | Miss
-  /**
-   * After `hitNow` answered `MISS`: joins the key's load, or starts one (a store that cannot answer at once is
-   * looked up first, once for all the callers). `run` must not reject; a value that fails the codec is a `Left` of
-   * `InvalidValue`.
-   */
-  readonly load: <E>(key: string, run: () => Promise<Either<E, A>>) => Promise<Either<E | CacheError, A>>
-  /** `load` for the `Promise` API: `call` answers a value or a promise of one, or throws; an invalid value rejects. */
-  readonly loadValue: (key: string, call: () => Promise<A> | A) => Promise<A>
+  /** A cached call, for each API (see `load`). */
+  readonly fetchResult: Load.Loads<A>['fetchResult']
+  readonly fetchValue: Load.Loads<A>['fetchValue']
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
   readonly setByKey: (value: A, key: string) => Promise<Either<CacheError, void>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>

@@ -29,10 +29,16 @@ export interface LoadContext<A> {
   readonly report: Report<A>
 }
 
+/**
+ * A cached call: a caller of a key that is loading joins that load; else a hit answers at once; else a load begins.
+ * `x` is the call's argument (or argument list), handed to `run` or `call` only on a miss, so a hit allocates
+ * nothing.
+ */
 export interface Loads<A> {
-  readonly hitNow: (key: string) => A | Miss
-  readonly load: <E>(key: string, run: () => Promise<Either<E, A>>) => Promise<Either<E | CacheError, A>>
-  readonly loadValue: (key: string, call: () => Promise<A> | A) => Promise<A>
+  /** For the `TaskEither` API: `run` answers an `Either` and never rejects; an invalid value is an `InvalidValue`. */
+  readonly fetchResult: <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X) => Promise<Either<E | CacheError, A>>
+  /** For the `Promise` API: `call` answers a value or a promise of one, or throws; an invalid value rejects. */
+  readonly fetchValue: <X>(key: string, call: (x: X) => Promise<A> | A, x: X) => Promise<A>
 }
 
 const settled = <B, C>(answer: Answer<B>, then: (r: Either<CacheError, B>) => C): C | Promise<C> =>
@@ -123,39 +129,46 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   /** Runs the loader at once on an in-process store, after one lookup on any other. */
   const start = <R>(key: string, generation: number, hit: (value: A) => R, run: () => Promise<R>): Promise<R> =>
     read !== undefined ? run() : lookupFirst(ctx, key, generation, hit, run)
-  const load = <E>(key: string, run: () => Promise<Either<E, A>>): Promise<Either<E | CacheError, A>> => {
+  /** The value for `key` if the store has it at once (counted), else `MISS`; nobody looks up a key that is loading. */
+  const hitNow = (key: string): A | Miss => {
+    if (read === undefined) return MISS
+    const value = read(key)
+    if (value === MISS) report.miss(key)
+    else report.hit(key)
+    return value
+  }
+  const fetchResult = <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X): Promise<Either<E | CacheError, A>> => {
     if (disabled) {
       report.loaded()
-      return run().then((r) => (E.isRight(r) && !codec.is(r.right) ? E.left(report.rejected(key, r.right)) : r))
+      return run(x).then((r) => (E.isRight(r) && !codec.is(r.right) ? E.left(report.rejected(key, r.right)) : r))
     }
-    const joined = states.get(key)
+    const joined = states.size() === 0 ? undefined : states.get(key)
     if (joined !== undefined) {
       joined.result ??= (joined.value as Promise<A>).then(E.right, E.left)
       return joined.result as Promise<Either<E | CacheError, A>>
     }
+    const hit = hitNow(key)
+    if (hit !== MISS) return Promise.resolve(E.right(hit))
     const state = states.begin(key)
     const { generation } = state
-    const result = start(key, generation, E.right, () => runForResult(ctx, key, generation, run))
+    const result = start(key, generation, E.right, () => runForResult(ctx, key, generation, () => run(x)))
     state.result = result
     return result
   }
-  const loadValue = (key: string, call: () => Promise<A> | A): Promise<A> => {
-    if (disabled) return load(key, () => runAsync(call)).then(unwrapCacheError)
-    const joined = states.get(key)
+  const fetchValue = <X>(key: string, call: (x: X) => Promise<A> | A, x: X): Promise<A> => {
+    if (disabled) return fetchResult(key, (y: X) => runAsync(() => call(y)), x).then(unwrapCacheError)
+    const joined = states.size() === 0 ? undefined : states.get(key)
     if (joined !== undefined) {
       joined.value ??= (joined.result as Promise<Either<unknown, A>>).then(unwrapCacheError)
       return joined.value as Promise<A>
     }
+    const hit = hitNow(key)
+    if (hit !== MISS) return Promise.resolve(hit)
     const state = states.begin(key)
     const { generation } = state
-    const value = start(key, generation, identity, () => runForValue(ctx, key, generation, call))
+    const value = start(key, generation, identity, () => runForValue(ctx, key, generation, () => call(x)))
     state.value = value
     return value
   }
-  return {
-    // a caller that will join a load in flight does not look up: the store has nothing for it yet
-    hitNow: (key) => (disabled || read === undefined || states.isLoading(key) ? MISS : report.found(key, read(key))),
-    load,
-    loadValue
-  }
+  return { fetchResult, fetchValue }
 }

@@ -19,6 +19,8 @@ import { errorsOf } from './validation'
 export interface Report<A> {
   /** Counts and reports what a lookup found; answers it. */
   readonly found: (key: string, value: A | Miss) => A | Miss
+  readonly hit: (key: string) => void
+  readonly miss: (key: string) => void
   /** A value that fails the codec: counted, reported, and its `InvalidValue`. */
   readonly rejected: (key: string, value: unknown) => CacheError
   /** What a write answered (stored, or fenced when its turn came), reported; a `StoreFailure` is passed on. */
@@ -33,17 +35,22 @@ export interface Report<A> {
 export const make = <A>(events: Events, codec: EntityCodec<A>): Report<A> => {
   const { counters, emit, listening } = events
   const fenced = (key: string): undefined => void emit({ _tag: 'Fenced', key })
+  const hit = (key: string): void => {
+    counters.hits++
+    if (listening()) emit({ _tag: 'Hit', key })
+  }
+  const miss = (key: string): void => {
+    counters.misses++
+    if (listening()) emit({ _tag: 'Miss', key })
+  }
   return {
     found: (key, value) => {
-      if (value === MISS) {
-        counters.misses++
-        if (listening()) emit({ _tag: 'Miss', key })
-      } else {
-        counters.hits++
-        if (listening()) emit({ _tag: 'Hit', key })
-      }
+      if (value === MISS) miss(key)
+      else hit(key)
       return value
     },
+    hit,
+    miss,
     rejected: (key, value) => {
       const errors = errorsOf(codec, value)
       counters.invalidValues++
