@@ -46,8 +46,17 @@ import { named, reject, runTaskEither } from './internal/run'
  * @since 0.1.0
  */
 export const withCache = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
-  const { keyOfArgs, fetchResult } = engineOf<A>(cache, 'withCache')
+  const { keyOfArg, keyOfArgs, fetchResult } = engineOf<A>(cache, 'withCache')
   return <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, A>) => {
+    if (keyOfArg !== undefined) {
+      // a cache of one argument: no rest array on the hit path
+      const g = f as unknown as (arg: unknown) => TaskEither<E, A>
+      const runOne = (arg: unknown) => runTaskEither(() => g(arg))
+      return named(f, ((arg: unknown) => () => {
+        const key = keyOfArg(arg)
+        return typeof key === 'string' ? fetchResult(key, runOne, arg) : Promise.resolve(left(key))
+      }) as unknown as (...args: P) => TaskEither<E | CacheError, A>)
+    }
     const run = (args: P) => runTaskEither(() => f(...args))
     return named(f, (...args: P) => () => {
       const key = keyOfArgs(args)

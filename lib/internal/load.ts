@@ -78,11 +78,17 @@ const runForResult = <A, E>(ctx: LoadContext<A>, key: string, generation: number
 }
 
 /** The `Promise` side of a load: `call` answers a value, a promise of one, or throws. */
-const runForValue = <A>(ctx: LoadContext<A>, key: string, generation: number, call: () => Promise<A> | A): Promise<A> => {
+const runForValue = <A, X>(
+  ctx: LoadContext<A>,
+  key: string,
+  generation: number,
+  call: (x: X) => Promise<A> | A,
+  x: X
+): Promise<A> => {
   ctx.report.loaded()
   let p: Promise<A>
   try {
-    const a = call()
+    const a = call(x)
     p = a instanceof Promise ? a : Promise.resolve(a)
   } catch (e) {
     p = Promise.reject(e)
@@ -166,7 +172,7 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
     if (hit !== MISS) return Promise.resolve(hit)
     const state = states.begin(key)
     const { generation } = state
-    const value = start(key, generation, identity, () => runForValue(ctx, key, generation, () => call(x)))
+    const value = start(key, generation, identity, () => runForValue(ctx, key, generation, call, x))
     state.value = value
     return value
   }
