@@ -216,9 +216,10 @@ export const get: {
 
 /**
  * Inserts or overwrites `key` at time `now`; the entry becomes the most recently used and its expiry is reset to
- * `now + ttl` (no `ttl`: it never expires). When inserting a new key pushes the size over `maxSize`, the least
- * recently used entry is evicted and returned (whether or not it had expired). A `ttl <= 0` (or `NaN`) stores
- * nothing and removes the key's old entry, if any.
+ * `now + ttl` (no `ttl`: it never expires). It first reclaims some expired entries (law 4); these are not
+ * returned. When inserting a new key then pushes the size over `maxSize`, the least recently used entry is evicted
+ * and returned (whether or not it had expired). A `ttl <= 0` (or `NaN`) stores nothing (and reclaims nothing) and
+ * removes the key's old entry, if any.
  *
  * @example
  * import { LruTtl } from 'best-simple-cache'

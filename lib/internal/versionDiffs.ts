@@ -98,8 +98,8 @@ export interface State<V> {
   slab: ArrayBuffer | null
   slabOffset: number
   // The sweep position, part of the root version's state: the next slot to examine, the end of the current pass,
-  // a lower bound of every expiry held (nothing has expired while `now` is below it), and the least expiry seen or
-  // written in the current pass (the next lower bound).
+  // between passes a lower bound of every expiry held (nothing has expired while `now` is below it; `-Infinity`
+  // during a pass), and the least expiry seen or written during the current pass (the next lower bound).
   sweepCursor: number
   sweepEnd: number
   earliestExpiry: number
@@ -516,15 +516,19 @@ export const opGet = <V>(state: State<V>, key: string, now: number, record: bool
   return state.values[slot] as V
 }
 
+// scratch for `sweepStep`'s results (no allocation per set)
+const sweepOut = new Float64Array(3)
+
 /**
  * One step of the sweep at `now`: examines up to `SWEEP_STEP` slots and removes the entries that have expired;
- * answers the new position's cursor. The position's other fields are left in `out` (end, earliest, pass minimum);
- * the caller stores them after its own diff.
+ * answers the new position's cursor. The position's other fields are left in `sweepOut` (end, earliest, pass
+ * minimum); the caller stores them after its own diff. A pass, once started, goes on to its end whatever `now` is
+ * (`earliestExpiry` is `-Infinity` meanwhile), so that the sweep only ever pauses at the start of a pass.
  */
-const sweepStep = <V>(state: State<V>, now: number, record: boolean, out: Float64Array): number => {
+const sweepStep = <V>(state: State<V>, now: number, record: boolean): number => {
   let cursor = state.sweepCursor
   let end = state.sweepEnd
-  let earliest = state.earliestExpiry
+  let earliest = -Infinity
   let passMin = state.passMinExpiry
   const keys = state.keys
   for (let n = 0; n < SWEEP_STEP; n++) {
@@ -537,52 +541,49 @@ const sweepStep = <V>(state: State<V>, now: number, record: boolean, out: Float6
       // a pass is over: every entry held was examined or written during it
       cursor = FIRST_SLOT
       end = state.slots + FIRST_SLOT
-      earliest = passMin
+      if (now < passMin) {
+        earliest = passMin
+        passMin = Infinity
+        break
+      }
       passMin = Infinity
-      if (now < earliest) break
     }
   }
-  out[0] = end
-  out[1] = earliest
-  out[2] = passMin
+  sweepOut[0] = end
+  sweepOut[1] = earliest
+  sweepOut[2] = passMin
   return cursor
 }
 
-// scratch for `sweepStep`'s results (no allocation per set)
-const sweepOut = new Float64Array(3)
+
+/** After a `set`'s last diff: stores the sweep position its sweep step reached, and bounds the new expiry. */
+const commitSweep = <V>(state: State<V>, sweeping: boolean, cursor: number, expiry: number): void => {
+  if (sweeping) {
+    // the new expiry bounds the pass in progress, or the one that will start
+    const earliest = sweepOut[1]!
+    const passMin = sweepOut[2]!
+    state.sweepCursor = cursor
+    state.sweepEnd = sweepOut[0]!
+    state.earliestExpiry = earliest === -Infinity || expiry >= earliest ? earliest : expiry
+    state.passMinExpiry = earliest === -Infinity && expiry < passMin ? expiry : passMin
+  } else if (expiry < state.earliestExpiry) state.earliestExpiry = expiry
+}
 
 /**
- * `set` on the root; answers the evicted key, if any. With `record`, an eviction's undo diff (the last one
- * recorded) holds the evicted key and value. A `set` that stores an entry first takes a sweep step (while some
- * entry may have expired); the entries it removes are expirations, not evictions, and are not reported.
+ * Stores `key` with `value` and `expiry` as the most recently used entry; answers the evicted key, if any. With
+ * `record`, its undo diff (the last one recorded) holds the slot's old entry: after an eviction, the evicted one.
  */
-export const opSet = <V>(
-  state: State<V>,
-  key: string,
-  value: V,
-  now: number,
-  ttl: number | undefined,
-  record: boolean
-): string | undefined => {
+const store = <V>(state: State<V>, key: string, value: V, expiry: number, record: boolean): string | undefined => {
   const index = state.index
-  if (ttl !== undefined && !(ttl > 0)) {
-    const found = index.get(key)
-    if (found !== undefined) dropSlot(state, found, record)
-    return undefined
-  }
-  const sweeping = !(now < state.earliestExpiry)
-  const cursor = sweeping ? sweepStep(state, now, record, sweepOut) : 0
   const found = index.get(key)
   let slot: number
   let next = state.next
-  let grown = false
   if (found !== undefined) slot = found
   else {
     // a new key: a free slot, if need be after growing (unbounded or not yet at maxSize), else the LRU entry's
     if (next[FREE] === FREE && state.size !== state.maxSize) {
       grow(state)
       next = state.next
-      grown = true
     }
     slot = next[FREE] !== FREE ? next[FREE]! : next[LRU]!
   }
@@ -607,23 +608,41 @@ export const opSet = <V>(
     keys[slot] = key
   }
   state.values[slot] = value
-  const expiry = ttl === undefined ? Infinity : now + ttl
   state.expiries[slot] = expiry
   const m = prev[LRU]!
   next[m] = slot
   prev[slot] = m
   next[slot] = LRU
   prev[LRU] = slot
-  if (sweeping) {
-    state.sweepCursor = cursor
-    state.sweepEnd = sweepOut[0]!
-    state.earliestExpiry = sweepOut[1]!
-    state.passMinExpiry = sweepOut[2]!
+  return evicted
+}
+
+/**
+ * `set` on the root; answers the evicted key, if any. With `record`, an eviction's undo diff (the last one
+ * recorded) holds the evicted key and value. A `set` that stores an entry first takes a sweep step (while some
+ * entry may have expired); the entries it removes are expirations, not evictions, and are not reported.
+ * (Kept small, with its parts in functions of their own, so that V8 inlines it into the owning cell's `ownSet`.)
+ */
+export const opSet = <V>(
+  state: State<V>,
+  key: string,
+  value: V,
+  now: number,
+  ttl: number | undefined,
+  record: boolean
+): string | undefined => {
+  if (ttl !== undefined && !(ttl > 0)) {
+    opRemove(state, key, record)
+    return undefined
   }
-  // the pass in progress covers the new slots too
-  if (grown) state.sweepEnd = state.slots + FIRST_SLOT
-  if (expiry < state.earliestExpiry) state.earliestExpiry = expiry
-  if (expiry < state.passMinExpiry) state.passMinExpiry = expiry
+  const sweeping = !(now < state.earliestExpiry)
+  const cursor = sweeping ? sweepStep(state, now, record) : 0
+  const slots = state.slots
+  const expiry = ttl === undefined ? Infinity : now + ttl
+  const evicted = store(state, key, value, expiry, record)
+  commitSweep(state, sweeping, cursor, expiry)
+  // a pass covers the slots allocated before it ends
+  if (state.slots !== slots) state.sweepEnd = state.slots + FIRST_SLOT
   return evicted
 }
 
