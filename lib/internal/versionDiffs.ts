@@ -40,7 +40,7 @@
  * removes depends only on the version it is given. It pauses while `now` is below a lower bound of every expiry
  * held (`earliestExpiry`, recomputed at the end of each pass over the slots), so a store whose entries are all
  * live pays one comparison per `set`. Law: along a line of versions (each made from the one before, as a ref cell
- * keeps them), an entry that has expired is removed by one of the next `ceil(slots / SWEEP_STEP) + 1` sets.
+ * keeps them), an entry that has expired is removed by one of the next `ceil(slots / SWEEP_STEP)` sets.
  *
  * @internal
  * @since 0.2.0
@@ -68,8 +68,9 @@ const MIN_CHUNK = 32
 // small enough to live in the V8 heap); the chunk that follows a full one holds `chunkCapacity`.
 const SMALL_CAPACITY = 4
 // The typed arrays of full-size chunks are views on a per-family slab of `SLAB_CHUNKS * BYTES_PER_DIFF *
-// chunkCapacity` bytes: allocating an ArrayBuffer of its own costs about 1 us, a view a tenth of it.
-const SLAB_CHUNKS = 8
+// chunkCapacity` bytes (three chunks, about 36 KB at 256 diffs; the newest slab stays alive with the root chunk):
+// allocating an ArrayBuffer of its own costs about 1 us, a view a tenth of it.
+const SLAB_CHUNKS = 3
 // slot and anchor (2 x 4 bytes), expiry (8 bytes), sweep position (4 x 8 bytes)
 const BYTES_PER_DIFF = 48
 // In a diff's first cell, this bit marks a SWAP; the other bits are the slot.
