@@ -1,6 +1,6 @@
 /**
  * The default `Store`: an immutable `LruTtl` structure behind a ref cell, with time from a `Clock`. The cell is
- * an owning one (`LruTtl.OwnRef`): each operation is one step on it, the same as its `modify` with the pure
+ * an owning one (`internal/ownedCell`): each operation is one step on it, the same as its `modify` with the pure
  * `LruTtl` operation, and every version taken with `snapshot` stays a valid, unchanging view. While no snapshot can
  * still be reached, the cell changes the structure in place (nobody can tell); after one is taken it keeps versions
  * as the pure operations do, until the collector has taken every snapshot.
@@ -19,9 +19,10 @@ import type { Option } from 'fp-ts/Option'
 import * as O from 'fp-ts/Option'
 import * as CE from './CacheError'
 import type { Clock } from './Clock'
-import * as LruTtl from './LruTtl'
+import type * as LruTtl from './LruTtl'
 import type { EntityCodec, Store } from './Store'
 import { IN_PROCESS } from './internal/inProcess'
+import * as cells from './internal/ownedCell'
 import type { InProcess } from './internal/inProcess'
 import { MISS } from './internal/miss'
 import { errorsOf } from './internal/validation'
@@ -90,29 +91,26 @@ const noEvict = (): void => undefined
 export const make = <A>(options: MemoryStoreOptions<A>): MemoryStore<A> => {
   const { clock, codec } = options
   const onEvict = options.onEvict ?? noEvict
-  const cell = LruTtl.ownRef<A>(options.maxSize)
+  const cell = cells.ownRef<A>(options.maxSize)
   const write = (key: string, value: A, ttl: number | undefined): void => {
-    const evicted = LruTtl.ownSet(cell, key, value, clock.now(), ttl)
+    const evicted = cells.ownSet(cell, key, value, clock.now(), ttl)
     if (evicted !== undefined) onEvict(evicted)
   }
   const invalid = (value: unknown): ReadonlyArray<string> | undefined =>
     codec === undefined || codec.is(value) ? undefined : errorsOf(codec, value)
   const getSync = (key: string): Option<A> => {
-    const r = LruTtl.ownGet(cell, key, clock.now())
-    return r === LruTtl.MISS ? O.none : O.some(r)
+    const r = cells.ownGet(cell, key, clock.now())
+    return r === MISS ? O.none : O.some(r)
   }
   const door: InProcess<A> | undefined =
     codec === undefined
       ? undefined
       : {
           codec,
-          read: (key) => {
-            const r = LruTtl.ownGet(cell, key, clock.now())
-            return r === LruTtl.MISS ? MISS : r
-          },
+          read: (key) => cells.ownGet(cell, key, clock.now()),
           write,
-          remove: (key) => void LruTtl.ownRemove(cell, key),
-          clear: () => LruTtl.ownClear(cell)
+          remove: (key) => void cells.ownRemove(cell, key),
+          clear: () => cells.ownClear(cell)
         }
   return {
     [IN_PROCESS]: door,
@@ -131,15 +129,15 @@ export const make = <A>(options: MemoryStoreOptions<A>): MemoryStore<A> => {
       return done
     },
     delete: (key) => () => {
-      LruTtl.ownRemove(cell, key)
+      cells.ownRemove(cell, key)
       return done
     },
     clear: () => {
-      LruTtl.ownClear(cell)
+      cells.ownClear(cell)
       return done
     },
-    size: () => Promise.resolve(E.right(LruTtl.ownSize(cell))),
-    purge: () => Promise.resolve(E.right(0)), // TODO merge: LruTtl ownPurge
+    size: () => Promise.resolve(E.right(cells.ownSize(cell))),
+    purge: () => Promise.resolve(E.right(cells.ownPurge(cell, clock.now()))),
     snapshot: cell.get
   } as MemoryStore<A>
 }

@@ -14,7 +14,14 @@ import * as O from 'fp-ts/Option'
 import * as v8 from 'v8'
 import * as vm from 'vm'
 import * as _ from '../lib/LruTtl'
+import { MISS } from '../lib/internal/miss'
+import * as cells from '../lib/internal/ownedCell'
+import { makeFamily, normalizeMaxSize, SWEEP_STEP } from '../lib/internal/versionDiffs'
 import * as Ref from '../lib/Ref'
+
+/** `empty` with a chosen number of diffs per chunk, so that operations cross chunk boundaries often. */
+const emptyWithChunkCapacity = <V>(maxSize: number, chunkCapacity: number): _.LruTtl<V> =>
+  makeFamily<V>(normalizeMaxSize(maxSize), chunkCapacity) as unknown as _.LruTtl<V>
 
 // -------------------------------------------------------------------------------------
 // model: an array of entries, most recently used first, copied for every version
@@ -77,6 +84,29 @@ const M = {
     const e = m.entries.find((x) => x.key === key)
     return e !== undefined && live(e, now) ? O.some(e.value) : O.none
   }
+}
+
+/**
+ * `M.set` after the reclaim of law 4: the structure's `set` may first remove up to `SWEEP_STEP` expired entries,
+ * which it does not report; which ones depends on its slots, so the model learns them from the keys the structure
+ * holds after the set (`keysAfter`), and checks that each of them had expired.
+ */
+const modelSet = (
+  m: Model,
+  key: string,
+  value: number,
+  now: number,
+  ttl: number | undefined,
+  keysAfter: ReadonlyArray<string>,
+  evicted: O.Option<readonly [string, number]>
+): readonly [O.Option<readonly [string, number]>, Model] => {
+  const held = new Set(keysAfter)
+  const evictedKey = O.isSome(evicted) ? evicted.value[0] : undefined
+  const reclaimed = m.entries.filter((e) => e.key !== key && e.key !== evictedKey && !held.has(e.key))
+  if (ttl !== undefined && !(ttl > 0)) assert.deepStrictEqual(reclaimed, [], 'a set that stores nothing reclaims nothing')
+  assert.ok(reclaimed.length <= SWEEP_STEP, `reclaimed ${reclaimed.length} entries`)
+  for (const e of reclaimed) assert.ok(!live(e, now), `reclaimed ${e.key}, which is live`)
+  return M.set({ ...m, entries: m.entries.filter((e) => !reclaimed.includes(e)) }, key, value, now, ttl)
 }
 
 /** Compares a version with its model: size, physical order, every entry's value and exact expiry, live entries. */
@@ -196,7 +226,7 @@ interface Pair {
 
 /** Runs the commands against the structure and the model, checking every result and state as it goes. */
 const run = (maxSize: number, chunkCapacity: number, cmds: ReadonlyArray<Cmd>): void => {
-  const t0 = chunkCapacity === 0 ? _.empty<number>(maxSize) : _.emptyWithChunkCapacity<number>(maxSize, chunkCapacity)
+  const t0 = chunkCapacity === 0 ? _.empty<number>(maxSize) : emptyWithChunkCapacity<number>(maxSize, chunkCapacity)
   const versions: Array<Pair> = [{ t: t0, m: { maxSize, entries: [] } }]
   let now = 0
   cmds.forEach((c, step) => {
@@ -216,8 +246,11 @@ const run = (maxSize: number, chunkCapacity: number, cmds: ReadonlyArray<Cmd>): 
       }
       case 'set': {
         const [r, t] = _.set(src.t, c.key, step, now, c.ttl)
-        const [mr, m] = M.set(src.m, c.key, step, now, c.ttl)
+        const [mr, m] = modelSet(src.m, c.key, step, now, c.ttl, _.keys(t), r)
         assert.deepStrictEqual(r, mr)
+        // what a set does depends only on the version it is given (law 3): the same set again makes the same
+        const [r2, t2] = _.set(src.t, c.key, step, now, c.ttl)
+        assert.deepStrictEqual([r2, _.keys(t2)], [r, _.keys(t)])
         next = { t, m }
         break
       }
@@ -270,7 +303,7 @@ type Inner = 'get' | 'set' | 'remove'
 type CellCmd =
   | { readonly op: 'get' | 'remove'; readonly key: string }
   | { readonly op: 'set'; readonly key: string; readonly ttl: number | undefined }
-  | { readonly op: 'size' | 'clear' | 'snapshot' | 'adoptClear' }
+  | { readonly op: 'size' | 'clear' | 'snapshot' | 'adoptClear' | 'purge' }
   | {
       readonly op: 'modify'
       readonly inner: Inner
@@ -296,7 +329,7 @@ const cellCmdArb = (keyArb: fc.Arbitrary<string>): fc.Arbitrary<CellCmd> => {
     { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key: keyArb }) },
     { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), key: keyArb, ttl: ttlArb }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), key: keyArb }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('size' as const, 'clear' as const) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('size' as const, 'clear' as const, 'purge' as const) }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('adoptClear' as const) }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('snapshot' as const) }) },
     {
@@ -338,7 +371,7 @@ const pureStep = (p: Pair, inner: Inner, key: string, value: number, ttl: number
     }
     case 'set': {
       const [r, t] = _.set(p.t, key, value, now, ttl)
-      const [mr, m] = M.set(p.m, key, value, now, ttl)
+      const [mr, m] = modelSet(p.m, key, value, now, ttl, _.keys(t), r)
       assert.deepStrictEqual(r, mr)
       return { t, m }
     }
@@ -366,16 +399,16 @@ const runCell = (
   // what the test holds, each with the id of its family
   const live: Array<Pair & { readonly family: number }> = []
   const collected = new Set<object>()
-  const weak = (o: object): _.Weak => ({
+  const weak = (o: object): cells.Weak => ({
     deref: () => {
       if (collected.has(o)) return undefined
-      if (_.cellRetainedChunks(cell).includes(o)) return o
-      for (const p of live) if (_.retainedChunks(p.t).includes(o)) return o
+      if (cells.cellRetainedChunks(cell).includes(o)) return o
+      for (const p of live) if (cells.retainedChunks(p.t).includes(o)) return o
       collected.add(o) // once collected, always collected
       return undefined
     }
   })
-  const cell = _.ownRef<number>(
+  const cell = cells.ownRef<number>(
     maxSize,
     chunkCapacity === 0 ? { weak, checkEvery } : { weak, checkEvery, chunkCapacity }
   )
@@ -389,30 +422,48 @@ const runCell = (
   let families = 0
   const pick = (v: number): number => v % live.length
   cmds.forEach((c, step) => {
-    const wasOwned = _.isOwned(cell)
+    const wasOwned = cells.isOwned(cell)
     let cellOp = false
     switch (c.op) {
       case 'advance':
         now += c.dt
         break
       case 'get': {
-        const r = _.ownGet(cell, c.key, now)
+        const r = cells.ownGet(cell, c.key, now)
         const [mr, m] = M.get(cm, c.key, now)
-        assert.deepStrictEqual(r === _.MISS ? O.none : O.some(r), mr)
+        assert.deepStrictEqual(r === MISS ? O.none : O.some(r), mr)
         cm = m
         cellOp = true
         break
       }
       case 'set': {
-        const r = _.ownSet(cell, c.key, step, now, c.ttl)
-        const [mr, m] = M.set(cm, c.key, step, now, c.ttl)
+        const r = cells.ownSet(cell, c.key, step, now, c.ttl)
+        const keysAfter = cells.ownKeys(cell)
+        const evicted = cm.entries.find((e) => e.key === r)
+        const [mr, m] = modelSet(
+          cm,
+          c.key,
+          step,
+          now,
+          c.ttl,
+          keysAfter,
+          evicted === undefined ? O.none : O.some([evicted.key, evicted.value] as const)
+        )
         assert.deepStrictEqual(r, O.isSome(mr) ? mr.value[0] : undefined)
         cm = m
         cellOp = true
         break
       }
+      case 'purge': {
+        const r = cells.ownPurge(cell, now)
+        const [mr, m] = M.purge(cm, now)
+        assert.deepStrictEqual(r, mr)
+        cm = m
+        cellOp = true
+        break
+      }
       case 'remove': {
-        const r = _.ownRemove(cell, c.key)
+        const r = cells.ownRemove(cell, c.key)
         const [mr, m] = M.remove(cm, c.key)
         assert.deepStrictEqual(r, mr)
         cm = m
@@ -420,10 +471,10 @@ const runCell = (
         break
       }
       case 'size':
-        assert.deepStrictEqual(_.ownSize(cell), cm.entries.length)
+        assert.deepStrictEqual(cells.ownSize(cell), cm.entries.length)
         break
       case 'clear':
-        _.ownClear(cell)
+        cells.ownClear(cell)
         cm = { maxSize, entries: [] }
         family = ++families
         break
@@ -478,20 +529,20 @@ const runCell = (
       }
     }
     if (cellOp && wasOwned) ownedOps++
-    if (!wasOwned && _.isOwned(cell)) backToOwned++
+    if (!wasOwned && cells.isOwned(cell)) backToOwned++
     // the cell goes back to working in place at the latest `checkEvery` shared operations after the test stops
     // holding versions of its family
     if (live.some((p) => p.family === family)) sinceAllDead = 0
     else if (cellOp && !wasOwned) sinceAllDead++
-    if (sinceAllDead >= checkEvery) assert.strictEqual(_.isOwned(cell), true, 'still keeping versions')
-    if (_.isOwned(cell)) sinceAllDead = 0
+    if (sinceAllDead >= checkEvery) assert.strictEqual(cells.isOwned(cell), true, 'still keeping versions')
+    if (cells.isOwned(cell)) sinceAllDead = 0
   })
   // every version still held answers as its model, in a scattered order, and so does the cell
   for (let i = 0; i < live.length; i++) {
     const p = live[(i * 7919) % live.length]!
     check(p.t, p.m, now)
   }
-  assert.deepStrictEqual(_.ownSize(cell), cm.entries.length)
+  assert.deepStrictEqual(cells.ownSize(cell), cm.entries.length)
   check(cell.get(), cm, now)
   for (const p of live) check(p.t, p.m, now)
   return { backToOwned, ownedOps }
@@ -573,6 +624,106 @@ describe('LruTtl', () => {
     })
   })
 
+  describe('reclaim (law 4)', () => {
+    /** The bound of law 4 when at most one entry expires between two sets. */
+    const bound = (live: number, peak: number): number => live + Math.ceil(peak / 8) + 3
+
+    it('property: with one ttl and evenly spread writes, size <= live + ceil(peak / 8) + 3 at every point, pure and in a cell', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(0, 0, 40, 300),
+          fc.integer({ min: 50, max: 1500 }),
+          fc.constantFrom(0.25, 0.5, 1, 3),
+          fc.integer({ min: 1, max: 120 }),
+          fc.constantFrom(0, 3, 10),
+          fc.boolean(),
+          fc.integer({ min: 0, max: 1000 }),
+          (maxSize, n, dt, ttl, readEvery, snapshots, seed) => {
+            let t = _.empty<number>(maxSize)
+            const cell = cells.ownRef<number>(maxSize, { checkEvery: 7 })
+            const kept: Array<_.LruTtl<number>> = []
+            let peak = 0
+            const checkAt = (now: number): void => {
+              const size = _.size(t)
+              assert.strictEqual(cells.ownSize(cell), size, 'the cell holds what the pure structure holds')
+              const live = _.entries(t, now).length
+              assert.ok(size <= bound(live, peak), `size ${size}, live ${live}, peak ${peak}`)
+            }
+            for (let i = 0; i < n; i++) {
+              const now = i * dt
+              checkAt(now)
+              // mostly new keys, now and then a key written a little earlier
+              const key = (i * 7 + seed) % 11 === 0 && i > 5 ? `k${i - 5}` : `k${i}`
+              t = _.set(t, key, i, now, ttl)[1]
+              const evicted = cells.ownSet(cell, key, i, now, ttl)
+              assert.ok(evicted === undefined || maxSize > 0)
+              if (readEvery > 0 && i % readEvery === 0) {
+                const k = `k${Math.max(0, i - ((i * 13 + seed) % 40))}`
+                t = _.get(t, k, now)[1]
+                cells.ownGet(cell, k, now)
+              }
+              if (snapshots && (i + seed) % 97 === 0) kept.push(cell.get())
+              peak = Math.max(peak, _.size(t))
+              checkAt(now)
+            }
+          }
+        ),
+        { numRuns: 40 }
+      )
+    })
+
+    it('1,000,000 distinct keys over 100 s with ttl 1 s: bounded at every point, pure and in a cell', () => {
+      const n = 1_000_000
+      const ttl = 1000
+      const dt = 0.1
+      let t = _.empty<number>(0)
+      const cell = cells.ownRef<number>(0)
+      let peak = 0
+      let worst = 0
+      // entries lo .. i - 1 are live at `now`: key j was written at j * dt and expires at j * dt + ttl
+      let lo = 0
+      for (let i = 0; i < n; i++) {
+        const now = i * dt
+        while (lo < i && !(lo * dt + ttl > now)) lo++
+        const key = `k${i}`
+        t = _.set(t, key, i, now, ttl)[1]
+        cells.ownSet(cell, key, i, now, ttl)
+        const size = _.size(t)
+        if (size > peak) peak = size
+        const live = i + 1 - lo
+        if (size > bound(live, peak) || cells.ownSize(cell) !== size) {
+          assert.fail(`at ${now} ms: size ${size} (cell ${cells.ownSize(cell)}), live ${live}, peak ${peak}`)
+        }
+        worst = Math.max(worst, size - live)
+      }
+      // 10,000 live at a time; the slack stays a small fraction of it
+      assert.ok(peak <= 11_300, `peak ${peak}`)
+      assert.ok(worst <= 1_300, `worst slack ${worst}`)
+    })
+
+    it('expired entries removed by a set are not evictions; purge removes the rest', () => {
+      const [, t1] = _.set(_.empty<number>(2), 'a', 1, 0, 1)
+      const [, t2] = _.set(t1, 'b', 2, 0)
+      // the store is full, but 'a' has expired: the set reclaims it instead of evicting 'b'
+      const [evicted, t3] = _.set(t2, 'c', 3, 5)
+      assert.deepStrictEqual(evicted, O.none)
+      assert.deepStrictEqual(_.keys(t3), ['c', 'b'])
+      assert.deepStrictEqual(_.keys(t2), ['b', 'a'])
+      const cell = cells.ownRef<number>(2)
+      cells.ownSet(cell, 'a', 1, 0, 1)
+      cells.ownSet(cell, 'b', 2, 0, undefined)
+      assert.strictEqual(cells.ownSet(cell, 'c', 3, 5, undefined), undefined)
+      assert.strictEqual(cells.ownSet(cell, 'd', 4, 5, undefined), 'b')
+      assert.deepStrictEqual(cells.ownKeys(cell), ['d', 'c'])
+      // ownPurge: the cell's purge, answering how many it removed
+      const big = cells.ownRef<number>(0)
+      for (let i = 0; i < 100; i++) cells.ownSet(big, `k${i}`, i, 0, i % 2 === 0 ? 10 : undefined)
+      assert.strictEqual(cells.ownPurge(big, 10), 50)
+      assert.strictEqual(cells.ownSize(big), 50)
+      assert.strictEqual(cells.ownPurge(big, 10), 0)
+    })
+  })
+
   describe('LRU', () => {
     it('a read changes the eviction order; peek and has do not', () => {
       let t = _.empty<number>(3)
@@ -622,13 +773,13 @@ describe('LruTtl', () => {
       t = _.get(t, 'k16', 0)[1]
       assert.deepStrictEqual(_.size(t), 17)
       assert.deepStrictEqual(_.keys(t).slice(0, 3), ['k16', 'k17', 'k1'])
-      const cell = _.ownRef<number>(20)
-      for (let i = 1; i <= 16; i++) _.ownSet(cell, `k${i}`, i, 0, undefined)
-      _.ownGet(cell, 'k1', 0)
-      _.ownSet(cell, 'k17', 17, 0, undefined)
-      _.ownGet(cell, 'k16', 0)
+      const cell = cells.ownRef<number>(20)
+      for (let i = 1; i <= 16; i++) cells.ownSet(cell, `k${i}`, i, 0, undefined)
+      cells.ownGet(cell, 'k1', 0)
+      cells.ownSet(cell, 'k17', 17, 0, undefined)
+      cells.ownGet(cell, 'k16', 0)
       assert.deepStrictEqual(_.keys(cell.get()).slice(0, 3), ['k16', 'k17', 'k1'])
-      assert.deepStrictEqual(_.ownSize(cell), 17)
+      assert.deepStrictEqual(cells.ownSize(cell), 17)
     })
 
     it('unbounded growth past the initial capacity, and a deep history re-roots without recursion', () => {
@@ -753,54 +904,54 @@ describe('LruTtl', () => {
     })
 
     it('is a Ref: modify returns the first component and keeps the second; get hands out an unchanging snapshot', () => {
-      const cell = _.ownRef<number>(3)
-      _.ownSet(cell, 'a', 1, 0, undefined)
+      const cell = cells.ownRef<number>(3)
+      cells.ownSet(cell, 'a', 1, 0, undefined)
       const s1 = cell.get()
       assert.deepStrictEqual(cell.modify((t) => _.set(t, 'b', 2, 0))(), O.none)
       Ref.update(cell, (t) => _.set(t, 'c', 3, 0)[1])()
-      assert.deepStrictEqual(_.ownGet(cell, 'a', 0), 1)
+      assert.deepStrictEqual(cells.ownGet(cell, 'a', 0), 1)
       assert.deepStrictEqual(_.keys(cell.get()), ['a', 'c', 'b'])
       assert.deepStrictEqual(_.keys(s1), ['a'])
       Ref.set(cell, s1)()
       assert.deepStrictEqual(_.keys(cell.get()), ['a'])
-      assert.deepStrictEqual(_.ownSet(cell, 'x', 9, 0, undefined), undefined)
+      assert.deepStrictEqual(cells.ownSet(cell, 'x', 9, 0, undefined), undefined)
       assert.deepStrictEqual(_.keys(s1), ['a'])
       // a version of another family
       Ref.update(cell, _.clear)()
-      _.ownSet(cell, 'y', 1, 0, undefined)
+      cells.ownSet(cell, 'y', 1, 0, undefined)
       assert.deepStrictEqual(_.keys(cell.get()), ['y'])
       assert.deepStrictEqual(_.keys(s1), ['a'])
-      _.ownClear(cell)
-      assert.strictEqual(_.isOwned(cell), true)
-      assert.deepStrictEqual(_.ownSize(cell), 0)
+      cells.ownClear(cell)
+      assert.strictEqual(cells.isOwned(cell), true)
+      assert.deepStrictEqual(cells.ownSize(cell), 0)
     })
 
     it('with a real collector: back in place once every snapshot is gone, and not before', async () => {
       v8.setFlagsFromString('--expose-gc')
       const gc = vm.runInNewContext('gc') as () => void
       const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-      const cell = _.ownRef<number>(100, { checkEvery: 16 })
-      for (let i = 0; i < 50; i++) _.ownSet(cell, `k${i}`, i, 0, undefined)
+      const cell = cells.ownRef<number>(100, { checkEvery: 16 })
+      for (let i = 0; i < 50; i++) cells.ownSet(cell, `k${i}`, i, 0, undefined)
       let kept: _.LruTtl<number> | undefined = cell.get()
       let dropped: _.LruTtl<number> | undefined = cell.get()
-      for (let i = 0; i < 100; i++) _.ownSet(cell, `n${i}`, i, 0, undefined)
+      for (let i = 0; i < 100; i++) cells.ownSet(cell, `n${i}`, i, 0, undefined)
       dropped = _.set(dropped, 'z', 0, 0)[1]
       dropped = undefined
       await tick()
       gc()
-      for (let i = 0; i < 64; i++) _.ownGet(cell, `n${i}`, 0)
+      for (let i = 0; i < 64; i++) cells.ownGet(cell, `n${i}`, 0)
       // `kept` (the older snapshot) is alive: the cell must still keep versions
-      assert.strictEqual(_.isOwned(cell), false)
+      assert.strictEqual(cells.isOwned(cell), false)
       assert.deepStrictEqual(_.size(kept), 50)
       assert.deepStrictEqual(_.peek(kept, 'n0', 0), O.none)
       kept = undefined
       // reading `kept` made it the family's root, which the family's state holds: one operation moves the root back
-      _.ownGet(cell, 'n0', 0)
+      cells.ownGet(cell, 'n0', 0)
       await tick()
       gc()
-      for (let i = 0; i < 64; i++) _.ownGet(cell, `n${i}`, 0)
-      assert.strictEqual(_.isOwned(cell), true)
-      assert.deepStrictEqual(_.ownSize(cell), 100)
+      for (let i = 0; i < 64; i++) cells.ownGet(cell, `n${i}`, 0)
+      assert.strictEqual(cells.isOwned(cell), true)
+      assert.deepStrictEqual(cells.ownSize(cell), 100)
       assert.deepStrictEqual(kept, undefined)
     })
   })

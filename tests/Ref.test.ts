@@ -1,6 +1,7 @@
 import * as fc from 'fast-check'
 import { pipe } from 'fp-ts/function'
 import type { IO } from 'fp-ts/IO'
+import * as cells from '../lib/internal/ownedCell'
 import * as LruTtl from '../lib/LruTtl'
 import * as _ from '../lib/Ref'
 
@@ -88,13 +89,13 @@ describe('Ref', () => {
   })
 })
 
-describe('LruTtl.OwnRef, a Ref that owns its versions', () => {
+describe('the owning cell (internal/ownedCell), a Ref that owns its versions', () => {
   it('modify returns the first component and keeps (a version equal to) the second; set and update work', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.integer(), fc.boolean()), { maxLength: 30 }),
         (ops) => {
-          const ref = LruTtl.ownRef<number>(3)
+          const ref = cells.ownRef<number>(3)
           let expected = LruTtl.empty<number>(3)
           for (const [k, v, viaModify] of ops) {
             if (viaModify) {

@@ -1,6 +1,6 @@
 /**
  * G1-G3: the structure itself, synchronously: our persistent LruTtl behind its ref cell against lru-cache, mnemonist's
- * LRUMap and Map. Our goal rows use the structure as MemoryStore does: behind an owning cell (`LruTtl.ownRef`, no
+ * LRUMap and Map. Our goal rows use the structure as MemoryStore does: behind an owning cell (`ownRef` of lib/internal/ownedCell, no
  * snapshot taken, so it works in place) through `ownGet`/`ownSet`; informational rows show the pure operations
  * behind a plain `Ref` and with the version in a local, and MemoryStore's own `getSync`.
  *
@@ -14,6 +14,9 @@ import { Clock, MemoryStore, Ref } from '../../lib'
 // As MemoryStore imports it. Under ts-node (CommonJS) the index's exports object is in dictionary mode (its
 // re-exports are getters), so `LruTtl.x` through it is a hash lookup on every call: ~15 ns that no bundled build has.
 import * as LruTtl from '../../lib/LruTtl'
+// The owning cell MemoryStore keeps its versions in (internal: imported directly, as MemoryStore does).
+import { MISS } from '../../lib/internal/miss'
+import * as cells from '../../lib/internal/ownedCell'
 import type { Case } from '../harness'
 import { blackhole } from '../harness'
 import type { Config, MeasureData, MeasureSpec } from '../model'
@@ -34,7 +37,7 @@ const isSome = (o: Option<unknown>): boolean => o._tag === 'Some'
 // G1: get-hit over 10k keys, TTL on
 // -------------------------------------------------------------------------------------
 
-const G1_OURS = 'ours: LruTtl.ownGet(cell, k, now) (as MemoryStore)'
+const G1_OURS = 'ours: ownGet(cell, k, now), the internal cell (as MemoryStore)'
 const G1_LRU = 'lru-cache get (ttl set)'
 
 const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
@@ -58,7 +61,7 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
   ],
   notes: [
     `${CAPACITY} keys, all present; keys read in a fixed uniform random order (${STREAM} indices, the same for every contender).`,
-    'Our goal row is what MemoryStore does on a get: LruTtl.ownGet on its owning cell (no snapshot alive, so in place; the value or LruTtl.MISS), `now` read once per batch.'
+    'Our goal row is what MemoryStore does on a get: ownGet on its owning cell (no snapshot alive, so in place; the value or MISS), `now` read once per batch.'
   ],
   summarize: (data) => {
     const bad = Object.entries(sumRecords(data, 'misses')).filter(([, m]) => m > 0)
@@ -76,8 +79,8 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
 
     {
       const name = G1_OURS
-      const cell = LruTtl.ownRef<number>(n)
-      for (let i = 0; i < n; i++) LruTtl.ownSet(cell, keys[i]!, i, t0, HOUR)
+      const cell = cells.ownRef<number>(n)
+      for (let i = 0; i < n; i++) cells.ownSet(cell, keys[i]!, i, t0, HOUR)
       let pos = 0
       misses[name] = 0
       cases.push({
@@ -87,9 +90,9 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
           const now = performance.now()
           let hits = 0
           for (let i = 0; i < ops; i++) {
-            const r = LruTtl.ownGet(cell, keys[idx[pos]!]!, now)
+            const r = cells.ownGet(cell, keys[idx[pos]!]!, now)
             pos = (pos + 1) & MASK
-            if (r !== LruTtl.MISS) hits += r
+            if (r !== MISS) hits += r
             else misses[name]!++
           }
           blackhole.value += hits
@@ -238,7 +241,7 @@ const g1 = (cfg: Config, peers: Peers): MeasureSpec => ({
 // G2: set of a new key at capacity (evicts one)
 // -------------------------------------------------------------------------------------
 
-const G2_OURS = 'ours: LruTtl.ownSet(cell, k, v, now, ttl) (as MemoryStore)'
+const G2_OURS = 'ours: ownSet(cell, k, v, now, ttl), the internal cell (as MemoryStore)'
 const G2_LRU = 'lru-cache set (ttl set)'
 
 const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
@@ -282,8 +285,8 @@ const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
 
     {
       const name = G2_OURS
-      const cell = LruTtl.ownRef<number>(n)
-      for (let i = 0; i < n; i++) LruTtl.ownSet(cell, ring[i]!, i, t0, HOUR)
+      const cell = cells.ownRef<number>(n)
+      for (let i = 0; i < n; i++) cells.ownSet(cell, ring[i]!, i, t0, HOUR)
       let pos = n
       notEvicting[name] = 0
       cases.push({
@@ -292,7 +295,7 @@ const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
         run: (ops) => {
           const now = performance.now()
           for (let i = 0; i < ops; i++) {
-            const ev = LruTtl.ownSet(cell, ring[pos]!, pos, now, HOUR)
+            const ev = cells.ownSet(cell, ring[pos]!, pos, now, HOUR)
             if (ev === undefined) notEvicting[name]!++
             pos = pos + 1 === R ? 0 : pos + 1
           }
@@ -386,7 +389,7 @@ const g2 = (cfg: Config, peers: Peers): MeasureSpec => ({
 // G3: mixed 90% get / 10% set, zipf 0.99
 // -------------------------------------------------------------------------------------
 
-const G3_OURS = 'ours: LruTtl.ownGet/ownSet(cell, ...) (as MemoryStore)'
+const G3_OURS = 'ours: ownGet/ownSet(cell, ...), the internal cell (as MemoryStore)'
 const G3_LRU = 'lru-cache get/set (ttl set)'
 
 type HitRatios = Record<string, { hits: number; gets: number; ratio: number }>
@@ -456,7 +459,7 @@ const g3 = (cfg: Config, peers: Peers): MeasureSpec => ({
     const cases: Array<Counted> = []
 
     {
-      const cell = LruTtl.ownRef<number>(cap)
+      const cell = cells.ownRef<number>(cap)
       const counts = { hits: 0, gets: 0 }
       let pos = 0
       cases.push({
@@ -470,10 +473,10 @@ const g3 = (cfg: Config, peers: Peers): MeasureSpec => ({
           for (let i = 0; i < ops; i++) {
             const k = keys[sk[pos]!]!
             if (isSet[pos] === 1) {
-              LruTtl.ownSet(cell, k, pos, now, HOUR)
+              cells.ownSet(cell, k, pos, now, HOUR)
             } else {
               gets++
-              if (LruTtl.ownGet(cell, k, now) !== LruTtl.MISS) hits++
+              if (cells.ownGet(cell, k, now) !== MISS) hits++
             }
             pos = pos + 1 === L ? 0 : pos + 1
           }
