@@ -2,10 +2,10 @@
  * Time as a value. Every module above `LruTtl` reads time only through a `Clock`, so tests move a manual clock
  * instead of sleeping, and nothing outside this module calls `Date.now()`, `performance.now()` or starts a timer.
  *
- * Laws:
- * 1. `now` is monotonic: a later read never returns a smaller number.
- * 2. The unit is the millisecond.
- * 3. `coarse` lags the process clock by a bounded amount, stated on `coarse`, even when no timer can run.
+ * Laws (this module's own):
+ * - Monotonic: a later read of `now` never returns a smaller number.
+ * - The unit is the millisecond.
+ * - Bounded lag: `coarse` lags the process clock by a bounded amount, stated on `coarse`, even when no timer can run.
  *
  * The constructors take constants of the program (a resolution, a start time), so a bad one is a bug, not an
  * input: they throw a `RangeError` naming the parameter, as `Cache.unsafeMake` throws on a bad config.

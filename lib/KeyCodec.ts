@@ -2,11 +2,11 @@
  * Key codecs: encoders from a function's arguments to the string key of a cache entry, built from small
  * combinators in the style of io-ts `Encoder` (`struct`, `tuple`, `array`, `union`, `nullable`, `contramap`, ...).
  *
- * Laws (checked by property tests):
- * 1. Deterministic: equal arguments give equal keys, whatever the property order of an object.
- * 2. Injective: different arguments give different keys (the grammar below says why). `contramap(f)` is
+ * Law 10 of the library, in three parts (each a property test):
+ * - 10a. Deterministic: equal arguments give equal keys, whatever the property order of an object.
+ * - 10b. Injective: different arguments give different keys (the grammar below says why). `contramap(f)` is
  *    injective when `f` is.
- * 3. Total: an argument the codec cannot encode (a runtime value of the wrong type, a `NaN` where an integer is
+ * - 10c. Total: an argument the codec cannot encode (a runtime value of the wrong type, a `NaN` where an integer is
  *    expected, an invalid `Date`, a value no member of a `union` accepts) is a `Left` of `KeyEncodeFailure` with
  *    the path of the bad value, never a thrown error and never a collision.
  *

@@ -2,12 +2,12 @@
  * A semaphore per key: `withPermit(key)(task)` runs `task` while holding one of the key's permits. Keys are
  * independent: a call on one key never waits for another key.
  *
- * Laws:
- * 1. At most `permits` tasks hold a key's permits at once; the others wait, first come first served.
- * 2. A permit is released when its task settles, whatever the outcome: `Right`, `Left`, a rejected promise, a
+ * Laws (this module's own; with the first two it gives the caches laws 2 and 8):
+ * - FIFO: at most `permits` tasks hold a key's permits at once; the others wait, first come first served.
+ * - Release: a permit is released when its task settles, whatever the outcome: `Right`, `Left`, a rejected promise, a
  *    thrown exception, or a task that returns something other than a promise (an `Either` where a `TaskEither`
  *    was meant, `undefined`): that one is a bug of the caller, and its returned task rejects with a `TypeError`.
- * 3. A key with no holder and no waiter holds no memory: when every task has settled, `size()` is `0`.
+ * - Hygiene: a key with no holder and no waiter holds no memory: when every task has settled, `size()` is `0`.
  *
  * @since 0.1.0
  */

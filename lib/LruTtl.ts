@@ -3,19 +3,19 @@
  * values `V`. Time is always an argument (`now`, in milliseconds): nothing here reads a clock or starts a timer,
  * and expiry is lazy.
  *
- * Laws (each is a property test in `tests/LruTtl.test.ts`):
- * 1. **TTL**: an entry written at time `t` with ttl `d` is returned for reads at `now < t + d` and is a miss at
+ * Laws, numbered as everywhere in the library (each is a property test in `tests/LruTtl.test.ts`):
+ * 4. **TTL**: an entry written at time `t` with ttl `d` is returned for reads at `now < t + d` and is a miss at
  *    `now >= t + d`. Without a ttl it never expires. A ttl `<= 0` (or `NaN`) stores nothing and removes the key.
- * 2. **LRU**: with `maxSize = n > 0` a version never holds more than `n` entries, and inserting a new key into a
- *    full one evicts the least recently used entry (unless the same `set` reclaimed an expired one, law 4). `get`
+ * 5. **LRU**: with `maxSize = n > 0` a version never holds more than `n` entries, and inserting a new key into a
+ *    full one evicts the least recently used entry (unless the same `set` reclaimed an expired one: see Reclaim). `get`
  *    (a live hit) and `set` count as use; `peek` and `has` do not. `maxSize = 0` is unbounded. The order is exact
  *    (no sampling, no CLOCK approximation).
- * 3. **Immutability (full persistence)**: every operation returns its result with a version, and every version,
+ * 6. **Immutability (full persistence)**: every operation returns its result with a version, and every version,
  *    old or new, keeps answering exactly as it did when it was made. Any version can be read *and* operated on,
  *    so histories may branch. An operation that changes nothing (a miss, or a hit on the entry that is already
  *    the most recently used) may return the version it was given. What an operation answers and the version it
  *    makes depend only on the version it is given and its arguments.
- * 4. **Reclaim**: expired entries do not pile up, with no timer. A `set` that stores an entry first removes the
+ * - **Reclaim** (this module's own law): expired entries do not pile up, with no timer. A `set` that stores an entry first removes the
  *    expired entries among the next 16 slots of a sweep over the structure's slots (it skips the sweep while no
  *    entry can have expired). Along a line of versions, each made from the one before (as a ref cell keeps them),
  *    an entry that has expired is removed by one of the next `ceil(slots / 16)` sets, where `slots` is at most
@@ -215,7 +215,7 @@ export const get: {
 
 /**
  * Inserts or overwrites `key` at time `now`; the entry becomes the most recently used and its expiry is reset to
- * `now + ttl` (no `ttl`: it never expires). It first reclaims some expired entries (law 4); these are not
+ * `now + ttl` (no `ttl`: it never expires). It first reclaims some expired entries (see Reclaim in the header); these are not
  * returned. When inserting a new key then pushes the size over `maxSize`, the least recently used entry is evicted
  * and returned (whether or not it had expired). A `ttl <= 0` (or `NaN`) stores nothing (and reclaims nothing) and
  * removes the key's old entry, if any.

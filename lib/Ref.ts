@@ -2,9 +2,9 @@
  * A mutable cell with one primitive, `modify`: the only place where the current version of an immutable value
  * is replaced. Every other operation is derived from it, so a change is always one atomic step.
  *
- * Laws:
- * 1. `modify(f)` returns `f(a)[0]` and leaves the cell holding `f(a)[1]`, where `a` is what it held before.
- * 2. `get` after `set(a)` returns `a`.
+ * Laws (this module's own):
+ * - `modify(f)` returns `f(a)[0]` and leaves the cell holding `f(a)[1]`, where `a` is what it held before.
+ * - `get` after `set(a)` returns `a`.
  *
  * @since 0.1.0
  */

@@ -7,15 +7,16 @@
  * remote store encodes values with it on `set` and decodes them on `get`, answering a `DecodeFailure` when a
  * stored entry does not pass it), the maximum size, the clock, and a callback for evictions.
  *
- * Contract (each implementation is tested against it):
- * 1. `get` after `set(key, a)` answers `some(a)` until the entry expires, is deleted, cleared or evicted.
- * 2. With `ttl = d`, an entry set at time `t` is a miss at `now >= t + d`; without `ttl` it never expires.
- * 3. `delete` and `clear` remove entries; deleting a missing key is not an error.
- * 4. Keys are opaque strings made by a `KeyCodec`; a store may prefix them but must not otherwise change them.
- * 5. An operation takes effect by the time its task completes. A cache never has two writes of one key in flight
- *    at once, so a store may complete operations of different keys in any order.
- * 6. A task never throws and never rejects: a failure is a `Left` (a cache turns a store that breaks this into a
- *    `StoreFailure`, and never lets it escape).
+ * Contract, C1 to C6 (every store we ship runs the contract suite, `tests/util/storeContract.ts`, which checks
+ * these and the cache laws 1, 3, 7, 8 and 9 over the store):
+ * C1. `get` after `set(key, a)` answers `some(a)` until the entry expires, is deleted, cleared or evicted.
+ * C2. With `ttl = d`, an entry set at time `t` is a miss at `now >= t + d`; without `ttl` it never expires.
+ * C3. `delete` and `clear` remove entries; deleting a missing key is not an error.
+ * C4. Keys are opaque strings made by a `KeyCodec`; a store may prefix them but must not otherwise change them.
+ * C5. An operation takes effect by the time its task completes. A cache never has two writes of one key in flight
+ *     at once, so a store may complete operations of different keys in any order.
+ * C6. A task never throws and never rejects: a failure is a `Left` (a cache turns a store that breaks this into a
+ *     `StoreFailure`, and never lets it escape).
  *
  * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
  * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so

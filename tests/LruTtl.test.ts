@@ -87,7 +87,7 @@ const M = {
 }
 
 /**
- * `M.set` after the reclaim of law 4: the structure's `set` may first remove up to `SWEEP_STEP` expired entries,
+ * `M.set` after the Reclaim law: the structure's `set` may first remove up to `SWEEP_STEP` expired entries,
  * which it does not report; which ones depends on its slots, so the model learns them from the keys the structure
  * holds after the set (`keysAfter`), and checks that each of them had expired.
  */
@@ -248,7 +248,7 @@ const run = (maxSize: number, chunkCapacity: number, cmds: ReadonlyArray<Cmd>): 
         const [r, t] = _.set(src.t, c.key, step, now, c.ttl)
         const [mr, m] = modelSet(src.m, c.key, step, now, c.ttl, _.keys(t), r)
         assert.deepStrictEqual(r, mr)
-        // what a set does depends only on the version it is given (law 3): the same set again makes the same
+        // what a set does depends only on the version it is given (law 6): the same set again makes the same
         const [r2, t2] = _.set(src.t, c.key, step, now, c.ttl)
         assert.deepStrictEqual([r2, _.keys(t2)], [r, _.keys(t)])
         next = { t, m }
@@ -584,7 +584,7 @@ describe('LruTtl', () => {
     })
   })
 
-  describe('TTL', () => {
+  describe('law 4: TTL', () => {
     it('now == expiresAt is a miss, now just before is a hit', () => {
       const [, t] = _.set(_.empty<string>(0), 'a', 'x', 100, 50)
       assert.deepStrictEqual(_.peek(t, 'a', 149.999), O.some('x'))
@@ -624,8 +624,8 @@ describe('LruTtl', () => {
     })
   })
 
-  describe('reclaim (law 4)', () => {
-    /** The bound of law 4 when at most one entry expires between two sets. */
+  describe('Reclaim: expired entries do not pile up', () => {
+    /** The Reclaim bound when at most one entry expires between two sets. */
     const bound = (live: number, peak: number): number => live + Math.ceil(peak / 8) + 3
 
     it('property: with one ttl and evenly spread writes, size <= live + ceil(peak / 8) + 3 at every point, pure and in a cell', () => {
@@ -724,7 +724,7 @@ describe('LruTtl', () => {
     })
   })
 
-  describe('LRU', () => {
+  describe('law 5: LRU', () => {
     it('a read changes the eviction order; peek and has do not', () => {
       let t = _.empty<number>(3)
       for (const [k, v] of [
@@ -800,7 +800,7 @@ describe('LruTtl', () => {
     })
   })
 
-  describe('persistence', () => {
+  describe('law 6: persistence', () => {
     it('a snapshot taken before a write answers as before', () => {
       const [, t1] = _.set(_.empty<string>(2), 'a', 'A', 0, 10)
       const [, t2] = _.set(t1, 'b', 'B', 0)

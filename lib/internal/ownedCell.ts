@@ -220,7 +220,7 @@ export const ownGet = <V>(ref: OwnRef<V>, key: string, now: number): V | Miss =>
 
 /**
  * `modify` with `set(key, value, now, ttl)`: the key that was evicted to make room (least recently used), if any.
- * Expired entries that the set reclaims on its way (see `LruTtl`'s law 4) are not evictions and are not reported.
+ * Expired entries that the set reclaims on its way (see Reclaim in `LruTtl`'s header) are not evictions and are not reported.
  *
  * @internal
  */

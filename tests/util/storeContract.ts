@@ -1,5 +1,5 @@
 /**
- * The store contract suite: the laws every `Store` keeps (lib/Store.ts, contract 1-6) and the cache laws that
+ * The store contract suite: the contract every `Store` keeps (lib/Store.ts, C1-C6) and the cache laws that
  * must hold whatever store is behind a cache (1 single flight, 3 errors not cached, 7 fencing, 8 hygiene,
  * 9 validation). Every store we ship runs it, and so does the JSON test store, with and without latency and
  * reordering. A law that holds only for the memory store is not a law.
@@ -40,7 +40,7 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
     const make = <A>(codec: t.Type<A, unknown, unknown>, clock: Clock.Clock = Clock.manual()): Store<A> =>
       store.factory()(context(codec, clock))
 
-    it('1. get after set answers the value, until delete or clear', async () => {
+    it('C1. get after set answers the value, until delete or clear', async () => {
       const s = make(Item)
       const a: Item = { id: 1, name: 'a' }
       expect(await run(s.get('k'))).toEqual(E.right(O.none))
@@ -55,7 +55,7 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
       expect(await run(s.get('j'))).toEqual(E.right(O.none))
     })
 
-    it('2. an entry set at t with ttl d is a hit before t + d and a miss from t + d; none never expires', async () => {
+    it('C2. an entry set at t with ttl d is a hit before t + d and a miss from t + d; none never expires', async () => {
       await fc.assert(
         fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 2000 }), async (ttl, step) => {
           const clock = Clock.manual(10)
@@ -72,13 +72,13 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
       )
     })
 
-    it('3. deleting a missing key is not an error; clear of an empty store neither', async () => {
+    it('C3. deleting a missing key is not an error; clear of an empty store neither', async () => {
       const s = make(t.number)
       expect(await run(s.delete('nothing'))).toEqual(E.right(undefined))
       expect(await run(s.clear)).toEqual(E.right(undefined))
     })
 
-    it('4. keys are opaque: any string, separators and the empty one included, round-trips', async () => {
+    it('C4. keys are opaque: any string, separators and the empty one included, round-trips', async () => {
       await fc.assert(
         fc.asyncProperty(fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 8 }), async (keys) => {
           const s = make(t.number)
@@ -88,7 +88,7 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
       )
     })
 
-    it('6. a store that validates says so with validatedBy, or the cache checks every hit', () => {
+    it('C6. a store that validates says so with validatedBy, or the cache checks every hit', () => {
       const s = make(Item)
       expect(s.validatedBy === undefined || s.validatedBy === Item).toBe(true)
     })
