@@ -157,6 +157,25 @@ describe('Core 0.2 defects', () => {
     })
   })
 
+  it('6. an unbounded cache with a ttl frees expired entries as it goes, and purge frees the rest', async () => {
+    const clock = Clock.manual()
+    const cache = Cache.unsafeMake({ name: 'n', codec: t.number, key: KC.int, clock, config: { ttl: 1000 } })
+    const f = withCacheAsync(cache)((n: number) => n)
+    // 200k distinct keys over 20 simulated seconds: 10k live at any time
+    let peak = 0
+    for (let i = 0; i < 200_000; i++) {
+      await f(i)
+      if (i % 10 === 9) clock.advance(1)()
+      if (i % 1000 === 0) peak = Math.max(peak, (await cache.stats()).size ?? Infinity)
+    }
+    expect(peak).toBeLessThanOrEqual(10_000 * 1.2 + 16)
+    clock.advance(1000)()
+    const before = (await cache.stats()).size
+    expect(before).toBeGreaterThan(0)
+    expect(await cache.purge()).toEqual(E.right(before))
+    expect((await cache.stats()).size).toBe(0)
+  })
+
   describe('7. small ones', () => {
     it('ttl 0 stores nothing, counts no set and emits no Set', async () => {
       const events: Array<string> = []

@@ -88,7 +88,20 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
       )
     })
 
-    it('C6. a store that validates says so with validatedBy, or the cache checks every hit', () => {
+    it('C6. no task throws or rejects, whatever it is asked', async () => {
+      const s = make(t.number)
+      const tasks: Array<() => Promise<E.Either<unknown, unknown>>> = [
+        s.get(''),
+        s.set('', 1),
+        s.set('k', 2, 0),
+        s.delete(''),
+        s.delete('never'),
+        s.clear
+      ]
+      for (const task of tasks) expect(E.isRight(await task())).toBe(true)
+    })
+
+    it('validation: a store that validates says so with validatedBy, or the cache checks every hit', () => {
       const s = make(Item)
       expect(s.validatedBy === undefined || s.validatedBy === Item).toBe(true)
     })
