@@ -58,19 +58,22 @@ import type { KeyEncodeFailure } from './CacheError'
  */
 export interface KeyCodec<A> {
   readonly encode: (a: A) => Either<KeyEncodeFailure, string>
-  /**
-   * @internal the key, throwing `Failed` (its path relative to this value) on a bad value; the combinators
-   * compose this one and `unsafePart`
-   */
+}
+
+/** What the codecs of this module carry besides `encode`; a codec written by hand has none of it. */
+interface Internals<A> extends KeyCodec<A> {
+  /** The key, throwing `Failed` (its path relative to this value) on a bad value; combinators compose this. */
   readonly unsafeEncode?: (a: A) => string
-  /** @internal the part: the self-delimiting form written inside a composite (see the grammar) */
+  /** The part: the self-delimiting form written inside a composite (see the grammar). */
   readonly unsafePart?: (a: A) => string
   /**
-   * @internal an exact guard of the values the codec accepts, when it has one (primitives, and composites of
-   * codecs that have one); a `union` picks its member with it rather than by trying to encode
+   * An exact guard of the values the codec accepts, when it has one (primitives, and composites of codecs that
+   * have one); a `union` picks its member with it rather than by trying to encode.
    */
   readonly is?: (u: unknown) => boolean
 }
+
+const internals = <A>(codec: KeyCodec<A>): Internals<A> => codec
 
 /**
  * The type a key codec encodes.
@@ -156,7 +159,7 @@ const fromUnsafe = <A>(
   unsafeEncode: (a: A) => string,
   unsafePart: (a: A) => string = unsafeEncode,
   is?: (u: unknown) => boolean
-): KeyCodec<A> => ({
+): Internals<A> => ({
   unsafeEncode,
   unsafePart,
   ...(is === undefined ? {} : { is }),
@@ -187,7 +190,7 @@ export const toKey = <A>(codec: KeyCodec<A>): ((a: A) => string | KeyEncodeFailu
 
 /** The key form of a codec, throwing: its own, or one over `encode` for a codec written by hand. */
 const unsafeKey = <A>(codec: KeyCodec<A>): ((a: A) => string) =>
-  codec.unsafeEncode ??
+  internals(codec).unsafeEncode ??
   ((a) => {
     const e = codec.encode(a)
     if (E.isRight(e)) return e.right
@@ -197,7 +200,8 @@ const unsafeKey = <A>(codec: KeyCodec<A>): ((a: A) => string) =>
 
 /** The part form of a codec: its own, or the key of a codec written by hand, length-prefixed as a string is. */
 const unsafePart = <A>(codec: KeyCodec<A>): ((a: A) => string) => {
-  if (codec.unsafePart !== undefined) return codec.unsafePart
+  const own = internals(codec).unsafePart
+  if (own !== undefined) return own
   const key = unsafeKey(codec)
   return (a) => lengthPrefixed(key(a))
 }
@@ -220,8 +224,9 @@ const acceptsUndefined = (codec: KeyCodec<unknown>): boolean => {
 const guardsOf = (codecs: ReadonlyArray<KeyCodec<unknown>>): ReadonlyArray<(u: unknown) => boolean> | undefined => {
   const guards: Array<(u: unknown) => boolean> = []
   for (const c of codecs) {
-    if (c.is === undefined) return undefined
-    guards.push(c.is)
+    const is = internals(c).is
+    if (is === undefined) return undefined
+    guards.push(is)
   }
   return guards
 }
@@ -454,7 +459,7 @@ export const tuple = <C extends ReadonlyArray<KeyCodec<never>>>(...components: C
  */
 export const array = <A>(item: KeyCodec<A>): KeyCodec<ReadonlyArray<A>> => {
   const enc = unsafePart(item)
-  const guard = item.is
+  const guard = internals(item).is
   const is = guard && ((u: unknown) => Array.isArray(u) && u.every((x) => guard(x)))
   return fromUnsafe((as) => {
     if (!Array.isArray(as)) return fail(as, 'an array')
@@ -500,7 +505,7 @@ export const union = <M extends Readonly<Record<string, KeyCodec<never>>>>(membe
   const tags = Object.keys(members)
   const codecs = tags.map((tag) => members[tag] as KeyCodec<unknown>)
   const heads = tags.map((tag) => `${label(tag)}:`)
-  const guards = codecs.map((c) => c.is)
+  const guards = codecs.map((c) => internals(c).is)
   const expected = `a value of one of the members ${tags.join(', ')}`
   const pick =
     (encs: ReadonlyArray<Unsafe>): Unsafe =>
@@ -545,7 +550,7 @@ export const union = <M extends Readonly<Record<string, KeyCodec<never>>>>(membe
  */
 export const nullable = <A>(codec: KeyCodec<A>): KeyCodec<A | null> => {
   const enc = unsafePart(codec)
-  const is = codec.is
+  const is = internals(codec).is
   return fromUnsafe(
     (a) => (a === null ? '~' : enc(a)),
     undefined,
@@ -570,7 +575,7 @@ export const nullable = <A>(codec: KeyCodec<A>): KeyCodec<A | null> => {
  */
 export const optional = <A>(codec: KeyCodec<A>): KeyCodec<A | undefined> => {
   const enc = unsafePart(codec)
-  const is = codec.is
+  const is = internals(codec).is
   return fromUnsafe(
     (a) => (a === undefined ? '?' : enc(a)),
     undefined,
@@ -630,6 +635,6 @@ export const prefix =
     return fromUnsafe(
       (a) => head + key(a),
       (a) => head + part(a),
-      codec.is
+      internals(codec).is
     )
   }

@@ -72,7 +72,7 @@ import {
  * @category model
  * @since 0.1.0
  */
-export interface LruTtl<out V> {
+export interface LruTtl<V> {
   /** Phantom field for the value type: it does not exist at run time. */
   readonly _V: (_: never) => V
 }
