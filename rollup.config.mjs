@@ -37,6 +37,31 @@ const peerPath = (extension) => (id) => {
   return `${peer.name}/lib/${module}${extension}`
 }
 
+/**
+ * `CacheError` and `CacheEvent` are a namespace and a type at once at the package root (`CacheError.message(e)` and
+ * `(e: CacheError) => ...`). TypeScript accepts that in a declaration file, but rollup-plugin-dts cannot emit it
+ * (a duplicate export), so lib/index.ts exports the namespaces and this adds each one's own type to the index
+ * declarations. tests/dist/.ts-consumer checks that both uses compile.
+ */
+const ROOT_TYPES = ['CacheError', 'CacheEvent']
+const rootTypes = () => ({
+  name: 'root-types',
+  renderChunk(code, chunk) {
+    if (!chunk.fileName.startsWith('index.d.')) return null
+    let out = code
+    for (const name of ROOT_TYPES) {
+      const reexport = new RegExp(`import \\* as ${name} from '([^']+)';\\nexport \\{ ${name} \\};`)
+      if (!reexport.test(out)) throw new Error(`root-types: no namespace re-export of ${name} in ${chunk.fileName}`)
+      out = out.replace(
+        reexport,
+        (_, from) =>
+          `import * as ${name}Module from '${from}';\nexport { ${name}Module as ${name} };\nexport type ${name} = ${name}Module.${name};`
+      )
+    }
+    return { code: out, map: null }
+  }
+})
+
 const esmPaths = peerPath('.js')
 const cjsPaths = peerPath('')
 
@@ -73,7 +98,7 @@ export default [
   {
     input,
     external,
-    plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } })],
+    plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } }), rootTypes()],
     output: [
       {
         ...jsOutput,

@@ -30,12 +30,12 @@ import type { CacheError, KeyEncodeFailure } from './CacheError'
 import type * as CacheEvents from './CacheEvent'
 import * as Clock from './Clock'
 import type * as Config from './Config'
-import * as KC from './KeyCodec'
 import type { KeyCodec } from './KeyCodec'
 import * as MemoryStore from './MemoryStore'
 import type { EntityCodec, Store, StoreFactory } from './Store'
 import * as Engine from './internal/engine'
 import * as Events from './internal/events'
+import { toKey } from './internal/keyEncoding'
 import { check } from './internal/options'
 
 // -------------------------------------------------------------------------------------
@@ -206,10 +206,10 @@ const keyFunctions = <A>(
   options: KeyOptions<A, unknown> | ArgsOptions<A, ReadonlyArray<unknown>>
 ): Pick<Engine.EngineOptions<A>, 'keyOfArgs' | 'keyOfArg'> => {
   if ('key' in options && options.key !== undefined) {
-    const keyOfArg = KC.toKey(options.key)
+    const keyOfArg = toKey(options.key)
     return { keyOfArg, keyOfArgs: (args) => keyOfArg(args[0]) }
   }
-  return { keyOfArg: undefined, keyOfArgs: KC.toKey((options as ArgsOptions<A, ReadonlyArray<unknown>>).args) }
+  return { keyOfArg: undefined, keyOfArgs: toKey((options as ArgsOptions<A, ReadonlyArray<unknown>>).args) }
 }
 
 const build = <A>(

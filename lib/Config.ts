@@ -10,6 +10,7 @@ import type { Either } from 'fp-ts/Either'
 import * as t from 'io-ts'
 import * as CE from './CacheError'
 import type { CacheError } from './CacheError'
+import { describe } from './internal/validation'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -67,17 +68,6 @@ export interface ResolvedConfig {
 // -------------------------------------------------------------------------------------
 
 const configFields = /*#__PURE__*/ Object.keys(Config.props)
-
-/**
- * A short description of a value, for error messages.
- *
- * @internal
- */
-export const describe = (u: unknown): string => {
-  if (typeof u === 'string') return JSON.stringify(u)
-  if (typeof u === 'number' || typeof u === 'boolean' || u === null || u === undefined) return String(u)
-  return Array.isArray(u) ? 'an array' : typeof u
-}
 
 const fieldErrors = (errors: t.Errors): Array<{ field: string; message: string }> =>
   errors.map((error) => ({

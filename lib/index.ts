@@ -62,34 +62,21 @@ export {
  */
 export * as Cache from './Cache'
 /**
- * The errors of the cache itself. `CacheError` is also the error type itself, usable from the package root:
- * `TaskEither<NotFound | CacheError, User>`.
+ * The errors of the cache itself. In the built package `CacheError` is also the error type, the union of this
+ * module, so `import { CacheError } from 'best-simple-cache'` serves `CacheError.message(e)` and
+ * `TaskEither<NotFound | CacheError, User>` alike (rollup.config.mjs adds the type to the declarations).
  *
  * @category modules
  * @since 0.1.0
  */
 export * as CacheError from './CacheError'
 /**
- * The error type of cache operations (the union of the `CacheError` module).
- *
- * @category model
- * @since 0.2.0
- */
-export type CacheError = import('./CacheError').CacheError
-/**
- * The events and counters of a cache.
+ * The events and counters of a cache. In the built package `CacheEvent` is also the event type, as `CacheError` is.
  *
  * @category modules
  * @since 0.2.0
  */
 export * as CacheEvent from './CacheEvent'
-/**
- * What a cache hears: the event type itself, usable from the package root.
- *
- * @category model
- * @since 0.2.0
- */
-export type CacheEvent = import('./CacheEvent').CacheEvent
 /**
  * A cache's config and its io-ts codec.
  *

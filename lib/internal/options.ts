@@ -10,6 +10,7 @@ import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import * as Config from '../Config'
+import { describe } from './validation'
 
 type Field = { readonly field: string; readonly message: string }
 
@@ -21,7 +22,7 @@ const hasMethods = (u: unknown, methods: ReadonlyArray<string>): boolean =>
 const optionalFunction = (options: Record<string, unknown>, field: string, fields: Array<Field>): void => {
   const u = options[field]
   if (u !== undefined && typeof u !== 'function') {
-    fields.push({ field, message: `expected a function, got ${Config.describe(u)}` })
+    fields.push({ field, message: `expected a function, got ${describe(u)}` })
   }
 }
 
@@ -30,10 +31,10 @@ const optionFields = (options: Record<string, unknown>): Array<Field> => {
   const fields: Array<Field> = []
   const { name, codec, key, args, clock } = options
   if (typeof name !== 'string' || name.length === 0) {
-    fields.push({ field: 'name', message: `expected a non-empty string, got ${Config.describe(name)}` })
+    fields.push({ field: 'name', message: `expected a non-empty string, got ${describe(name)}` })
   }
   if (!hasMethods(codec, ['is', 'decode', 'encode'])) {
-    fields.push({ field: 'codec', message: `expected an io-ts codec (is, decode, encode), got ${Config.describe(codec)}` })
+    fields.push({ field: 'codec', message: `expected an io-ts codec (is, decode, encode), got ${describe(codec)}` })
   }
   if (key !== undefined && args !== undefined) {
     fields.push({ field: 'key', message: 'give either key (one argument) or args (positional arguments), not both' })
@@ -42,11 +43,11 @@ const optionFields = (options: Record<string, unknown>): Array<Field> => {
   } else {
     const field = key !== undefined ? 'key' : 'args'
     if (!hasMethods(options[field], ['encode'])) {
-      fields.push({ field, message: `expected a KeyCodec, got ${Config.describe(options[field])}` })
+      fields.push({ field, message: `expected a KeyCodec, got ${describe(options[field])}` })
     }
   }
   if (clock !== undefined && !hasMethods(clock, ['now'])) {
-    fields.push({ field: 'clock', message: `expected a Clock (now), got ${Config.describe(clock)}` })
+    fields.push({ field: 'clock', message: `expected a Clock (now), got ${describe(clock)}` })
   }
   optionalFunction(options, 'store', fields)
   optionalFunction(options, 'onEvent', fields)
@@ -56,7 +57,7 @@ const optionFields = (options: Record<string, unknown>): Array<Field> => {
 /** The resolved config of valid options, or an `InvalidConfig` naming every bad field. */
 export const check = (options: unknown): Either<CacheError, Config.ResolvedConfig> => {
   if (!isObject(options)) {
-    return E.left(CE.invalidConfig('?', [{ field: 'options', message: `expected an object, got ${Config.describe(options)}` }]))
+    return E.left(CE.invalidConfig('?', [{ field: 'options', message: `expected an object, got ${describe(options)}` }]))
   }
   const name = typeof options.name === 'string' && options.name.length > 0 ? options.name : '?'
   const fields = optionFields(options)

@@ -1,7 +1,7 @@
 // A CommonJS consumer under `moduleResolution: node16`: it must find dist/cjs/index.d.cts through the
 // `require` condition. fp-ts is imported as CommonJS code usually does (`fp-ts/Either`).
 import { Cache, KeyCodec, withCache } from 'best-simple-cache'
-import type { CacheError } from 'best-simple-cache'
+import { CacheError } from 'best-simple-cache'
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import * as t from 'io-ts'
@@ -20,3 +20,6 @@ const squares = Cache.unsafeMake({ name: 'square', codec: t.number, key: KeyCode
 export const square: (n: number) => TE.TaskEither<CacheError.CacheError, number> = withCache(squares)((n: number) =>
   TE.right(n * n)
 )
+
+// `CacheError` is the namespace and the error type at once, from the package root
+export const describeError = (e: CacheError): string => CacheError.message(e)

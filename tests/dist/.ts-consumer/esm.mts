@@ -1,7 +1,7 @@
 // An ES module consumer under `moduleResolution: node16`: it must find dist/esm/index.d.mts through the
 // `import` condition, and fp-ts's types by the same files the package's declarations use.
 import { Cache, KeyCodec, withCacheAsync } from 'best-simple-cache'
-import type { CacheError } from 'best-simple-cache'
+import { CacheError } from 'best-simple-cache'
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 
@@ -19,3 +19,6 @@ const users = Cache.unsafeMake({ name: 'user', codec: User, key })
 export const getUser: (args: { userId: number }) => Promise<{ id: number; name: string }> = withCacheAsync(users)(
   async ({ userId }: { userId: number }) => ({ id: userId, name: 'Ann' })
 )
+
+// `CacheError` is the namespace and the error type at once, from the package root
+export const describeError = (e: CacheError): string => CacheError.message(e)
