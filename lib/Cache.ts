@@ -101,7 +101,7 @@ export interface BaseOptions<A> {
   readonly config?: Config.Config
   /** Makes the store; the default is `MemoryStore.make`. */
   readonly store?: StoreFactory
-  /** The default is one `Clock.coarse()` shared by every cache: the process clock read at most once a millisecond. */
+  /** The default is one `Clock.coarse()` shared by every cache: the process clock read about once a millisecond (its lag is bounded, see `Clock.coarse`). */
   readonly clock?: Clock.Clock
   /** Called with every event (see `subscribe`). */
   readonly onEvent?: (event: CacheEvents.CacheEvent) => void
