@@ -30,7 +30,7 @@ import type { CacheError } from './CacheError'
  * import * as t from 'io-ts'
  * import * as assert from 'assert'
  *
- * const seen: Array<CacheEvent['_tag']> = []
+ * const seen: Array<CacheEvent.CacheEvent['_tag']> = []
  * const squares = Cache.unsafeMake({ name: 'square', codec: t.number, key: KeyCodec.int, onEvent: (e) => seen.push(e._tag) })
  * const square = withCacheAsync(squares)((n: number) => n * n)
  *
