@@ -45,6 +45,7 @@ import {
   opPurge,
   opRemove,
   opSet,
+  opSetInPlace,
   rerootTo,
   restartChunks
 } from './versionDiffs'
@@ -232,7 +233,7 @@ export const ownSet = <V>(
   ttl: number | undefined
 ): string | undefined => {
   const cell = ref as Own<V>
-  if (!cell.shared) return opSet(cell.state, key, value, now, ttl, false)
+  if (!cell.shared) return opSetInPlace(cell.state, key, value, now, ttl)
   const state = enter(cell)
   const evicted = opSet(state, key, value, now, ttl, true)
   leave(cell, state)

@@ -558,54 +558,60 @@ const sweepStep = <V>(state: State<V>, now: number, record: boolean): number => 
 
 
 /** After a `set`'s last diff: stores the sweep position its sweep step reached, and bounds the new expiry. */
-const commitSweep = <V>(state: State<V>, sweeping: boolean, cursor: number, expiry: number): void => {
-  if (sweeping) {
-    // the new expiry bounds the pass in progress, or the one that will start
-    const earliest = sweepOut[1]!
-    const passMin = sweepOut[2]!
-    state.sweepCursor = cursor
-    state.sweepEnd = sweepOut[0]!
-    state.earliestExpiry = earliest === -Infinity || expiry >= earliest ? earliest : expiry
-    state.passMinExpiry = earliest === -Infinity && expiry < passMin ? expiry : passMin
-  } else if (expiry < state.earliestExpiry) state.earliestExpiry = expiry
+const commitSweep = <V>(state: State<V>, cursor: number, expiry: number): void => {
+  // the new expiry bounds the pass in progress, or the one that will start
+  const earliest = sweepOut[1]!
+  const passMin = sweepOut[2]!
+  state.sweepCursor = cursor
+  state.sweepEnd = sweepOut[0]!
+  state.earliestExpiry = earliest === -Infinity || expiry >= earliest ? earliest : expiry
+  state.passMinExpiry = earliest === -Infinity && expiry < passMin ? expiry : passMin
 }
 
 /**
- * Stores `key` with `value` and `expiry` as the most recently used entry; answers the evicted key, if any. With
- * `record`, its undo diff (the last one recorded) holds the slot's old entry: after an eviction, the evicted one.
+ * The slot a `set` of a key stores into: its own (`found`) if the key is held, else a free one (growing first if
+ * need be: unbounded, or not yet at `maxSize`), else the least recently used entry's.
  */
-const store = <V>(state: State<V>, key: string, value: V, expiry: number, record: boolean): string | undefined => {
-  const index = state.index
-  const found = index.get(key)
-  let slot: number
+const slotFor = <V>(state: State<V>, found: number | undefined): number => {
+  if (found !== undefined) return found
   let next = state.next
-  if (found !== undefined) slot = found
-  else {
-    // a new key: a free slot, if need be after growing (unbounded or not yet at maxSize), else the LRU entry's
-    if (next[FREE] === FREE && state.size !== state.maxSize) {
-      grow(state)
-      next = state.next
-    }
-    slot = next[FREE] !== FREE ? next[FREE]! : next[LRU]!
+  let free = next[FREE]!
+  if (free === FREE && state.size !== state.maxSize) {
+    grow(state)
+    next = state.next
+    free = next[FREE]!
   }
-  const prev = state.prev
-  const keys = state.keys
-  const old = keys[slot]
-  // the undo: the slot held its old entry (or was free) just after its old neighbour, the sweep was where it was
-  if (record) recordSwap(state, slot, prev[slot]!)
+  return free !== FREE ? free : next[LRU]!
+}
+
+/**
+ * Makes `slot` (from `slotFor`) hold `key` with `value` and `expiry` as the most recently used entry; `isNew` when
+ * the key was not held. Answers the evicted key, if any. Records nothing: a recorded store records before it.
+ */
+const install = <V>(
+  state: State<V>,
+  slot: number,
+  key: string,
+  value: V,
+  expiry: number,
+  isNew: boolean
+): string | undefined => {
+  const { next, prev } = state
   // unlink the slot from the ring that holds it (LRU or free)
   const p = prev[slot]!
   const q = next[slot]!
   next[p] = q
   prev[q] = p
   let evicted: string | undefined
-  if (found === undefined) {
+  if (isNew) {
+    const keys = state.keys
+    const old = keys[slot]
     if (old === undefined) state.size++
     else {
-      index.delete(old)
+      state.index.delete(old)
       evicted = old
     }
-    index.set(key, slot)
+    state.index.set(key, slot)
     keys[slot] = key
   }
   state.values[slot] = value
@@ -619,10 +625,21 @@ const store = <V>(state: State<V>, key: string, value: V, expiry: number, record
 }
 
 /**
+ * Stores `key` with `value` and `expiry` as the most recently used entry; answers the evicted key, if any. With
+ * `record`, its undo diff (the last one recorded) holds the slot's old entry: after an eviction, the evicted one.
+ */
+const store = <V>(state: State<V>, key: string, value: V, expiry: number, record: boolean): string | undefined => {
+  const found = state.index.get(key)
+  const slot = slotFor(state, found)
+  // the undo: the slot held its old entry (or was free) just after its old neighbour, the sweep was where it was
+  if (record) recordSwap(state, slot, state.prev[slot]!)
+  return install(state, slot, key, value, expiry, found === undefined)
+}
+
+/**
  * `set` on the root; answers the evicted key, if any. With `record`, an eviction's undo diff (the last one
  * recorded) holds the evicted key and value. A `set` that stores an entry first takes a sweep step (while some
  * entry may have expired); the entries it removes are expirations, not evictions, and are not reported.
- * (Kept small, with its parts in functions of their own, so that V8 inlines it into the owning cell's `ownSet`.)
  */
 export const opSet = <V>(
   state: State<V>,
@@ -636,13 +653,58 @@ export const opSet = <V>(
     opRemove(state, key, record)
     return undefined
   }
-  const sweeping = !(now < state.earliestExpiry)
-  const cursor = sweeping ? sweepStep(state, now, record) : 0
-  const slots = state.slots
   const expiry = ttl === undefined ? Infinity : now + ttl
+  const earliest = state.earliestExpiry
+  // some entry may have expired: a sweep step first
+  if (!(now < earliest)) return sweepAndStore(state, key, value, now, expiry, record)
+  const slots = state.slots
   const evicted = store(state, key, value, expiry, record)
-  commitSweep(state, sweeping, cursor, expiry)
+  // `store` leaves the sweep position as it was: the lower bound now covers the new expiry too
+  if (expiry < earliest) state.earliestExpiry = expiry
   // a pass covers the slots allocated before it ends
+  if (state.slots !== slots) state.sweepEnd = state.slots + FIRST_SLOT
+  return evicted
+}
+
+/**
+ * `opSet` without `record`, for the owning cell's hot path: the same steps, but no call that records a diff (even
+ * one never taken), so that V8 inlines all of it into `ownSet` within its inlining budget.
+ */
+export const opSetInPlace = <V>(
+  state: State<V>,
+  key: string,
+  value: V,
+  now: number,
+  ttl: number | undefined
+): string | undefined => {
+  if (ttl !== undefined && !(ttl > 0)) {
+    opRemove(state, key, false)
+    return undefined
+  }
+  const expiry = ttl === undefined ? Infinity : now + ttl
+  const earliest = state.earliestExpiry
+  if (!(now < earliest)) return sweepAndStore(state, key, value, now, expiry, false)
+  const slots = state.slots
+  const found = state.index.get(key)
+  const evicted = install(state, slotFor(state, found), key, value, expiry, found === undefined)
+  if (expiry < earliest) state.earliestExpiry = expiry
+  if (state.slots !== slots) state.sweepEnd = state.slots + FIRST_SLOT
+  return evicted
+}
+
+/** `opSet`'s path while some entry may have expired: a sweep step, then the store. */
+const sweepAndStore = <V>(
+  state: State<V>,
+  key: string,
+  value: V,
+  now: number,
+  expiry: number,
+  record: boolean
+): string | undefined => {
+  const cursor = sweepStep(state, now, record)
+  const slots = state.slots
+  const evicted = store(state, key, value, expiry, record)
+  commitSweep(state, cursor, expiry)
   if (state.slots !== slots) state.sweepEnd = state.slots + FIRST_SLOT
   return evicted
 }
