@@ -13,8 +13,10 @@
  * 6. **Immutability (full persistence)**: every operation returns its result with a version, and every version,
  *    old or new, keeps answering exactly as it did when it was made. Any version can be read *and* operated on,
  *    so histories may branch. An operation that changes nothing (a miss, or a hit on the entry that is already
- *    the most recently used) may return the version it was given. What an operation answers and the version it
- *    makes depend only on the version it is given and its arguments.
+ *    the most recently used) may return the version it was given. What an operation answers, and what every read
+ *    of the version it makes answers, depend only on the version it is given and its arguments. (Which expired
+ *    entries a `set` reclaims on its way may also depend on how far the family's shared arrays have grown on
+ *    other branches; that shows only in `size` and `keys`, which count expired entries not yet reclaimed.)
  * - **Reclaim** (this module's own law): expired entries do not pile up, with no timer. A `set` that stores an entry first removes the
  *    expired entries among the next 16 slots of a sweep over the structure's slots (it skips the sweep while no
  *    entry can have expired). Along a line of versions, each made from the one before (as a ref cell keeps them),

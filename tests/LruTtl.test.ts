@@ -801,6 +801,37 @@ describe('LruTtl', () => {
   })
 
   describe('law 6: persistence', () => {
+    it('what the versions made from a version answer does not depend on what other branches of the family did', () => {
+      type Op = { readonly key: number; readonly dt: number; readonly ttl: number }
+      const op = fc.record({
+        key: fc.integer({ min: 0, max: 40 }),
+        dt: fc.integer({ min: 0, max: 30 }),
+        ttl: fc.integer({ min: 1, max: 100 })
+      })
+      const build = (ops: ReadonlyArray<Op>) =>
+        ops.reduce((v, o, i) => _.set(v, `k${o.key}`, o.key, i, o.ttl)[1], _.empty<number>(0))
+      /** The live entries after each set: what every read answers (size and keys also count expired entries). */
+      const answers = (v0: _.LruTtl<number>, ops: ReadonlyArray<Op>) => {
+        let v = v0
+        let t = 1000
+        return ops.map((o) => {
+          t += o.dt
+          v = _.set(v, `k${o.key}`, o.key, t, o.ttl)[1]
+          return _.entries(v, t)
+        })
+      }
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 60 }), fc.array(op, { maxLength: 80 }), fc.nat(300), (prefix, suffix, grow) => {
+          const alone = answers(build(prefix), suffix)
+          const v = build(prefix)
+          let other = v
+          for (let i = 0; i < grow; i++) other = _.set(other, `w${i}`, i, 0)[1] // another branch grows the family
+          expect(answers(v, suffix)).toEqual(alone)
+        }),
+        { numRuns: 300 }
+      )
+    })
+
     it('a snapshot taken before a write answers as before', () => {
       const [, t1] = _.set(_.empty<string>(2), 'a', 'A', 0, 10)
       const [, t2] = _.set(t1, 'b', 'B', 0)
