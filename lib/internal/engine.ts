@@ -103,7 +103,15 @@ export const make = <A>(options: EngineOptions<A>): Engine<A> => {
     events.counters.decodeFailures++
     events.emit({ _tag: 'DecodeFailure', key, errors })
   })
-  const ctx: LoadContext<A> = { codec, ttl: options.config.ttl, disabled: options.config.disabled, states, access, report }
+  const ctx: LoadContext<A> = {
+    codec,
+    ttl: options.config.ttl,
+    disabled: options.config.disabled,
+    states,
+    access,
+    report,
+    events
+  }
   return {
     codec,
     keyOfArgs: options.keyOfArgs,

@@ -13,9 +13,9 @@ import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import type { EntityCodec } from '../Store'
+import type { Events } from './events'
 import type { KeyStates } from './keyState'
 import { MISS } from './miss'
-import type { Miss } from './miss'
 import type { Report } from './report'
 import { runAsync, unwrapCacheError } from './run'
 import type { Answer, StoreAccess } from './storeAccess'
@@ -27,6 +27,7 @@ export interface LoadContext<A> {
   readonly states: KeyStates
   readonly access: StoreAccess<A>
   readonly report: Report<A>
+  readonly events: Events
 }
 
 /**
@@ -131,17 +132,15 @@ const identity = <B>(b: B): B => b
 
 export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   const { codec, disabled, states, report } = ctx
+  const { counters, emit, listening } = ctx.events
   const read = ctx.access.read
   /** Runs the loader at once on an in-process store, after one lookup on any other. */
   const start = <R>(key: string, generation: number, hit: (value: A) => R, run: () => Promise<R>): Promise<R> =>
     read !== undefined ? run() : lookupFirst(ctx, key, generation, hit, run)
-  /** The value for `key` if the store has it at once (counted), else `MISS`; nobody looks up a key that is loading. */
-  const hitNow = (key: string): A | Miss => {
-    if (read === undefined) return MISS
-    const value = read(key)
-    if (value === MISS) report.miss(key)
-    else report.hit(key)
-    return value
+  /** Counts a miss (the hit path counts inline: it is short enough that a call shows). */
+  const missed = (key: string): void => {
+    counters.misses++
+    if (listening()) emit({ _tag: 'Miss', key })
   }
   const fetchResult = <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X): Promise<Either<E | CacheError, A>> => {
     if (disabled) {
@@ -153,8 +152,13 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
       joined.result ??= (joined.value as Promise<A>).then(E.right, E.left)
       return joined.result as Promise<Either<E | CacheError, A>>
     }
-    const hit = hitNow(key)
-    if (hit !== MISS) return Promise.resolve(E.right(hit))
+    const hit = read === undefined ? MISS : read(key)
+    if (hit !== MISS) {
+      counters.hits++
+      if (listening()) emit({ _tag: 'Hit', key })
+      return Promise.resolve(E.right(hit))
+    }
+    if (read !== undefined) missed(key)
     const state = states.begin(key)
     const { generation } = state
     const result = start(key, generation, E.right, () => runForResult(ctx, key, generation, () => run(x)))
@@ -168,8 +172,13 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
       joined.value ??= (joined.result as Promise<Either<unknown, A>>).then(unwrapCacheError)
       return joined.value as Promise<A>
     }
-    const hit = hitNow(key)
-    if (hit !== MISS) return Promise.resolve(hit)
+    const hit = read === undefined ? MISS : read(key)
+    if (hit !== MISS) {
+      counters.hits++
+      if (listening()) emit({ _tag: 'Hit', key })
+      return Promise.resolve(hit)
+    }
+    if (read !== undefined) missed(key)
     const state = states.begin(key)
     const { generation } = state
     const value = start(key, generation, identity, () => runForValue(ctx, key, generation, call, x))

@@ -19,8 +19,6 @@ import { errorsOf } from './validation'
 export interface Report<A> {
   /** Counts and reports what a lookup found; answers it. */
   readonly found: (key: string, value: A | Miss) => A | Miss
-  readonly hit: (key: string) => void
-  readonly miss: (key: string) => void
   /** A value that fails the codec: counted, reported, and its `InvalidValue`. */
   readonly rejected: (key: string, value: unknown) => CacheError
   /** What a write answered (stored, or fenced when its turn came), reported; a `StoreFailure` is passed on. */
@@ -49,8 +47,6 @@ export const make = <A>(events: Events, codec: EntityCodec<A>): Report<A> => {
       else hit(key)
       return value
     },
-    hit,
-    miss,
     rejected: (key, value) => {
       const errors = errorsOf(codec, value)
       counters.invalidValues++
