@@ -294,7 +294,7 @@ const declare = (cfg: Config, peers: Peers): { specs: Array<MeasureSpec>; skippe
   const specs: Array<MeasureSpec> = []
   const skipped: Array<string> = []
   for (const [id, m] of all) {
-    if (cfg.only.length > 0 && !cfg.only.includes(id)) continue
+    if (cfg.only.length > 0 && !cfg.only.includes(id.toUpperCase())) continue
     if (m === undefined) skipped.push(`${id}: needs node --expose-gc`)
     else specs.push(m)
   }
