@@ -75,6 +75,11 @@ const CHECK_EVERY = 32
  * read; the timer is `unref`'d, so it never keeps the process alive. A check costs one `performance.now()` (about
  * 40 ns), once in 32 reads: about 1-2 ns a read.
  *
+ * A timer costs more than a read of the process clock (several microseconds when the CPU is cold, as it is when a
+ * slow load has just finished), so the clock starts one only when reads come often: a read that finds nothing
+ * cached answers `performance.now()`; only a read less than `resolution` ms after that one caches it (and answers
+ * it) and starts the timer. Reads far apart (a load's first read and its write 10 ms later) never start a timer.
+ *
  * `resolution` is a constant of the program: a value that is not a finite number > 0 throws a `RangeError`.
  *
  * @example
@@ -96,6 +101,8 @@ export const coarse = (resolution = 1): Clock => {
   // `cached` is set exactly while a timer that drops it is pending
   let cached: number | undefined
   let reads = 0
+  // the last time answered while nothing was cached
+  let lone = -Infinity
   const drop = (): void => {
     cached = undefined
   }
@@ -109,11 +116,16 @@ export const coarse = (resolution = 1): Clock => {
         return cached
       }
       const t = performance.now()
-      cached = t
+      if (t - lone >= resolution) {
+        lone = t
+        return t
+      }
+      // a second read within `resolution` of a lone one: reads come often, `lone` is cached for the rest of its time
+      cached = lone
       reads = 0
-      const timer = setTimeout(drop, resolution)
+      const timer = setTimeout(drop, resolution - (t - lone))
       if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref()
-      return t
+      return lone
     }
   }
 }
