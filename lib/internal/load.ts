@@ -45,20 +45,26 @@ export interface Loads<A> {
 const settled = <B, C>(answer: Answer<B>, then: (r: Either<CacheError, B>) => C): C | Promise<C> =>
   answer instanceof Promise ? answer.then(then) : then(answer)
 
+/** What a load's write answered, reported (a store failure does not fail the load). */
+const stored = <A>(report: Report<A>, key: string, w: Either<CacheError, boolean>): undefined => {
+  const reported = report.written(key, w)
+  if (E.isLeft(reported)) report.storeFailed(reported.left)
+  return undefined
+}
+
 /**
  * A loaded value: checked against the codec (the `InvalidValue` of one that fails it is answered), then stored
- * unless the load was fenced. Answers at once when the store does.
+ * unless the load was fenced. Answers at once when the store does. A store that writes at once is written
+ * straight after the generation check (nothing runs in between, so there is nothing to ask again): this runs once
+ * per load, after the loader's wait, when little of the cache is in the CPU's caches, so it touches little.
  */
 const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
-  const { states, report } = ctx
+  const { states, report, access } = ctx
   if (!ctx.codec.is(value)) return report.rejected(key, value)
   if (!states.isCurrent(key, generation)) return report.fenced(key)
   if (ctx.ttl === 0) return undefined
-  return settled(ctx.access.write(key, value, ctx.ttl, () => states.isCurrent(key, generation)), (w) => {
-    const reported = report.written(key, w)
-    if (E.isLeft(reported)) report.storeFailed(reported.left)
-    return undefined
-  })
+  if (access.writeNow !== undefined) return stored(report, key, access.writeNow(key, value, ctx.ttl))
+  return settled(access.write(key, value, ctx.ttl, () => states.isCurrent(key, generation)), (w) => stored(report, key, w))
 }
 
 /** The `TaskEither` side of a load: `run` answers an `Either` and never rejects. */

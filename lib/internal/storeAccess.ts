@@ -36,6 +36,11 @@ export interface StoreAccess<A> {
   readonly lookup: (key: string) => Promise<Either<CacheError, A | Miss>>
   /** Stores a value that passed the codec, if `mayWrite()` still says so when its turn comes; `true` if stored. */
   readonly write: (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean) => Answer<boolean>
+  /**
+   * For stores that write at once (`read` is then defined too): `write` for a caller that has just checked, in
+   * this same turn, that it may write; nothing to ask, nothing allocated when the store succeeds.
+   */
+  readonly writeNow: ((key: string, value: A, ttl: number | undefined) => Either<CacheError, boolean>) | undefined
   readonly remove: (key: string) => Answer<void>
   readonly clear: () => Promise<Either<CacheError, void>>
   readonly size: (() => Promise<Either<CacheError, number>>) | undefined
@@ -53,6 +58,9 @@ const guarded = <B>(operation: Operation, task: () => TaskEither<CacheError, B>,
     return Promise.resolve(failed(e))
   }
 }
+
+const STORED: Either<CacheError, boolean> = /*#__PURE__*/ E.right(true)
+const NOT_STORED: Either<CacheError, boolean> = /*#__PURE__*/ E.right(false)
 
 const syncGuarded = <B>(operation: Operation, run: () => B, key?: string): Either<CacheError, B> => {
   try {
@@ -127,11 +135,19 @@ export const make = <A>(
       ? syncGuarded('delete', () => door.remove(key), key)
       : inTurn(key, () => guarded('delete', () => store.delete(key), key))
   const setSync = door !== undefined ? door.write : store.setSync?.bind(store)
+  const writeNow =
+    setSync === undefined
+      ? undefined
+      : (key: string, value: A, ttl: number | undefined): Either<CacheError, boolean> => {
+          try {
+            setSync(key, value, ttl)
+            return STORED
+          } catch (e) {
+            return E.left(CE.storeFailure('set', e, key))
+          }
+        }
   const write = (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean): Answer<boolean> => {
-    if (setSync !== undefined) {
-      if (!mayWrite()) return E.right(false)
-      return syncGuarded('set', () => (setSync(key, value, ttl), true), key)
-    }
+    if (writeNow !== undefined) return mayWrite() ? writeNow(key, value, ttl) : NOT_STORED
     return inTurn(key, () =>
       mayWrite()
         ? guarded('set', () => store.set(key, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(true)))
@@ -147,6 +163,7 @@ export const make = <A>(
   return {
     ...reads(store, codec, door, onCorrupt, remove),
     write,
+    writeNow,
     remove,
     clear,
     size: size === undefined ? undefined : () => guarded('size', () => size),
