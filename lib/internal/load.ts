@@ -68,9 +68,15 @@ const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, value: 
 }
 
 /** The `TaskEither` side of a load: `run` answers an `Either` and never rejects. */
-const runForResult = <A, E>(ctx: LoadContext<A>, key: string, generation: number, run: () => Promise<Either<E, A>>) => {
+const runForResult = <A, E, X>(
+  ctx: LoadContext<A>,
+  key: string,
+  generation: number,
+  run: (x: X) => Promise<Either<E, A>>,
+  x: X
+): Promise<Either<E | CacheError, A>> => {
   ctx.report.loaded()
-  return run().then((r): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
+  return run(x).then((r): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
     const { states } = ctx
     if (E.isLeft(r)) {
       ctx.report.loadFailed(key, r.left)
@@ -140,9 +146,6 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   const { codec, disabled, states, report } = ctx
   const { counters, emit, listening } = ctx.events
   const read = ctx.access.read
-  /** Runs the loader at once on an in-process store, after one lookup on any other. */
-  const start = <R>(key: string, generation: number, hit: (value: A) => R, run: () => Promise<R>): Promise<R> =>
-    read !== undefined ? run() : lookupFirst(ctx, key, generation, hit, run)
   /** Counts a miss (the hit path counts inline: it is short enough that a call shows). */
   const missed = (key: string): void => {
     counters.misses++
@@ -167,7 +170,11 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
     if (read !== undefined) missed(key)
     const state = states.begin(key)
     const { generation } = state
-    const result = start(key, generation, E.right, () => runForResult(ctx, key, generation, () => run(x)))
+    // the loader runs at once on an in-process store (just read), with no closure made; after one lookup on any other
+    const result =
+      read !== undefined
+        ? runForResult(ctx, key, generation, run, x)
+        : lookupFirst(ctx, key, generation, E.right, () => runForResult(ctx, key, generation, run, x))
     state.result = result
     return result
   }
@@ -187,7 +194,11 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
     if (read !== undefined) missed(key)
     const state = states.begin(key)
     const { generation } = state
-    const value = start(key, generation, identity, () => runForValue(ctx, key, generation, call, x))
+    // the loader runs at once on an in-process store (just read), with no closure made; after one lookup on any other
+    const value =
+      read !== undefined
+        ? runForValue(ctx, key, generation, call, x)
+        : lookupFirst(ctx, key, generation, identity, () => runForValue(ctx, key, generation, call, x))
     state.value = value
     return value
   }
