@@ -49,8 +49,6 @@ export type KeyState = Loading
 export interface KeyStates {
   /** The state of a key that is loading. */
   readonly get: (key: string) => KeyState | undefined
-  /** Whether `key` is loading; costs one comparison while no key is. */
-  readonly isLoading: (key: string) => boolean
   /** Starts a load of an idle key: a new generation. */
   readonly begin: (key: string) => Loading
   /** Whether the load of that generation may still store: no fence happened since it began. */
@@ -70,7 +68,6 @@ export const make = (): KeyStates => {
   let generations = 0
   return {
     get: (key) => states.get(key),
-    isLoading: (key) => states.size !== 0 && states.has(key),
     begin: (key) => {
       const state: Loading = { _tag: 'Loading', generation: ++generations, result: undefined, value: undefined }
       states.set(key, state)
