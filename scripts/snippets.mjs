@@ -12,6 +12,9 @@
 //       program (node16, strict: each folder's package.json decides its module system), attributes every error to
 //       its block and doc line, then runs each runnable block's emitted JavaScript. Prints one `ok - ` or
 //       `not ok - ` line per check, such as `ok - README.md:58 esm compile`; exits non-zero when one failed.
+//   node scripts/snippets.mjs start-output
+//       runs `npm start` and compares what it prints with the README's sample (the ```text block after the line
+//       "`npm start` prints"), timings masked; exits non-zero when they differ.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -205,11 +208,48 @@ export const check = (consumerDir) => {
 }
 
 // -------------------------------------------------------------------------------------
+// start-output
+// -------------------------------------------------------------------------------------
+
+/** Lines with every timing (`302.4 ms`) and the padding before it masked, and no trailing blank lines. */
+const masked = (text) =>
+  text
+    .replace(/\s*\d+(?:\.\d+)? ms\b/g, ' _ ms')
+    .trimEnd()
+    .split(/\r?\n/)
+
+/** The README's sample of `npm start` next to what `npm start` prints now; true when they agree. */
+export const checkStartOutput = () => {
+  const text = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
+  const intro = text.split(/\r?\n/).findIndex((line) => line.startsWith('`npm start` prints'))
+  const sample = fencedBlocks(text).find((b) => b.line > intro + 1 && b.info === 'text')
+  if (intro < 0 || sample === undefined) {
+    console.error('README.md has no ```text block after a line that starts with "`npm start` prints"')
+    return false
+  }
+  const start = spawnSync('npm', ['start', '--silent'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+  process.stdout.write(start.stdout ?? '')
+  if (start.status !== 0) {
+    process.stderr.write(start.stderr ?? '')
+    console.error(`npm start exited with ${start.status}`)
+    return false
+  }
+  const want = masked(sample.code)
+  const got = masked(start.stdout)
+  const differ = want.flatMap((line, i) => (line === got[i] ? [] : [`README.md:${sample.line + i + 1}: ${line}`, `npm start:     ${got[i] ?? '(no line)'}`]))
+  if (got.length > want.length) differ.push(`npm start prints ${got.length - want.length} more lines than the README shows`)
+  for (const line of differ) console.error(line)
+  if (differ.length === 0) console.log(`npm start prints what README.md:${sample.line} shows (timings aside)`)
+  return differ.length === 0
+}
+
+// -------------------------------------------------------------------------------------
 // command line
 // -------------------------------------------------------------------------------------
 
-const usage = 'usage: node scripts/snippets.mjs extract <outDir> | check <consumerDir>'
+const usage = 'usage: node scripts/snippets.mjs extract <outDir> | check <consumerDir> | start-output'
 const main = ([command, dir]) => {
+  if (command === 'start-output') return checkStartOutput() ? 0 : 1
   if (dir === undefined) {
     console.error(usage)
     return 2
