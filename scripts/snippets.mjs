@@ -114,6 +114,8 @@ const TSCONFIG = {
     types: ['node'],
     strict: true,
     skipLibCheck: true,
+    // every block is a module of its own, with or without an import: no block sees another's names
+    moduleDetection: 'force',
     noEmitOnError: false
   },
   include: ['esm/*.ts', 'cjs/*.ts']
