@@ -6,6 +6,8 @@
 #   - node cjs.cjs     require() (tests/dist/cjs.cjs)
 #   - documented.cjs   every runtime export of each namespace has an entry in docs/modules (tests/dist/documented.cjs)
 #   - tsc              a .mts and a .cts consumer under module/moduleResolution node16 (tests/dist/.ts-consumer)
+#   - snippets         every ts block of README.md and docs/guides compiles as ESM and as CommonJS, and runs
+#                      (scripts/snippets.mjs)
 # Prints one `ok - ...` or `not ok - ...` line per check, then `# dist: N ok, M not ok`. With DIST_RESULTS_FILE
 # set, also writes `N M` there (used by .ci/run). Needs `npm run build` first; `npm run test:dist` does both.
 set -uo pipefail
@@ -42,7 +44,7 @@ else
   not_ok "npm pack, and the tarball unpacks"
   finish
 fi
-for dep in fp-ts io-ts typescript; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
+for dep in fp-ts io-ts typescript @types/node; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
 echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
 cp tests/dist/suite.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/dist/documented.cjs "$consumer/"
 cp tests/dist/.ts-consumer/*.mts tests/dist/.ts-consumer/*.cts tests/dist/.ts-consumer/*.json "$consumer/"
@@ -76,5 +78,6 @@ type_check() {
 }
 type_check tsconfig.esm.json "esm.mts (node16, ESM: import condition, .d.mts)"
 type_check tsconfig.cjs.json "cjs.cts (node16, CommonJS: require condition, .d.cts)"
+run_node snippets "$root/scripts/snippets.mjs" check "$consumer"
 
 finish
