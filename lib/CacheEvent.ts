@@ -29,6 +29,7 @@ import type { CacheError } from './CacheError'
  * - `NegativeHit`: a remembered failure was answered without running the loader (`ErrorPolicy.cacheFor`).
  * - `Timeout`: a caller stopped waiting for a load (`timeout.soft`: it got the stale value; `timeout.hard`: a
  *   `LoadTimeout`); the load went on.
+ * - `Aborted`: a caller left when its `AbortSignal` aborted (the shared load is aborted only when every caller left).
  * - `Load`: a run of the loader ended, after `durationMs` (`ok` false when it failed); emitted only while somebody
  *   listens, so a user can export load latencies.
  *
@@ -70,6 +71,7 @@ export type CacheEvent =
   | { readonly _tag: 'NegativeHit'; readonly key: string }
   | { readonly _tag: 'Load'; readonly key: string; readonly durationMs: number; readonly ok: boolean }
   | { readonly _tag: 'Timeout'; readonly key: string; readonly kind: 'soft' | 'hard' }
+  | { readonly _tag: 'Aborted'; readonly key: string }
 
 /**
  * Counters since the cache was made, and the store's entry count where the store can tell.
@@ -84,7 +86,7 @@ export type CacheEvent =
  *   stored because their key was invalidated, set or cleared meanwhile.
  * - `stale`: stale values served; `refreshes`: background refreshes started; `refreshFailures`: those that failed;
  *   `negativeHits`: remembered failures answered without running the loader; `timeouts`: callers that stopped
- *   waiting for a load (`Timeout` events).
+ *   waiting for a load (`Timeout` events); `aborted`: callers that left when their signal aborted.
  *
  * @category model
  * @since 0.2.0
@@ -106,6 +108,7 @@ export interface Stats {
   readonly refreshFailures: number
   readonly negativeHits: number
   readonly timeouts: number
+  readonly aborted: number
   readonly size?: number
 }
 

@@ -34,7 +34,21 @@ export {
    * @category combinators
    * @since 0.2.0
    */
-  withCacheAsyncOutcome
+  withCacheAsyncOutcome,
+  /**
+   * `withCache` for an abortable loader, with callers that can leave by an `AbortSignal`.
+   *
+   * @category combinators
+   * @since 0.2.0
+   */
+  withCacheAbortable,
+  /**
+   * `withCacheAsync` for an abortable loader, with callers that can leave by an `AbortSignal`.
+   *
+   * @category combinators
+   * @since 0.2.0
+   */
+  withCacheAsyncAbortable
 } from './withCache'
 export {
   /**

@@ -181,3 +181,98 @@ export const withCacheAsyncOutcome = <A, Args extends ReadonlyArray<unknown>>(ca
     })
   }
 }
+
+/**
+ * `withCache` for a loader that can be aborted, with callers that can leave. The loader is given the load's own
+ * `AbortSignal` first (`(signal) => (...args) => TaskEither`); the cached function takes the caller's signal first
+ * (`(signal) => (...args) => TaskEither`, `undefined` for a caller that never leaves). A caller whose signal aborts
+ * gets a `Left` of `Aborted` at once; the load goes on for the others, and its signal aborts only when every caller
+ * waiting for it has left. A hit answers at once whatever the signal, unless it had aborted before the call.
+ *
+ * @example
+ * import { Cache, KeyCodec, withCacheAbortable } from 'best-simple-cache'
+ * import * as TE from 'fp-ts/TaskEither'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const pages = Cache.unsafeMake({ name: 'page', codec: t.string, key: KeyCodec.string })
+ * let loadSignal: AbortSignal | undefined
+ * const getPage = withCacheAbortable(pages)((signal) => (url: string) => {
+ *   loadSignal = signal
+ *   return TE.fromTask(() => new Promise<string>((resolve) => setTimeout(() => resolve(`<html>${url}</html>`), 10)))
+ * })
+ *
+ * async function main() {
+ *   const leaving = new AbortController()
+ *   const a = getPage(leaving.signal)('/a')()
+ *   const b = getPage(undefined)('/a')()
+ *   leaving.abort('navigated away')
+ *   assert.deepStrictEqual((await a as E.Left<{ _tag: string }>).left._tag, 'Aborted')
+ *   assert.deepStrictEqual(await b, E.right('<html>/a</html>')) // the other caller was not disturbed
+ *   assert.strictEqual(loadSignal?.aborted, false)
+ * }
+ * main()
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const withCacheAbortable = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const { keyOfArgs, fetchResultAbortable } = engineOf<A>(cache, 'withCacheAbortable')
+  return <P extends Args, E>(
+    f: (signal: AbortSignal) => (...args: P) => TaskEither<E, A>
+  ): ((signal: AbortSignal | undefined) => (...args: P) => TaskEither<E | CacheError, A>) => {
+    const run = (args: P, signal: AbortSignal) => runTaskEither(() => f(signal)(...args))
+    return named(f, (signal: AbortSignal | undefined) =>
+      (...args: P) =>
+      () => {
+        const key = keyOfArgs(args)
+        return typeof key === 'string' ? fetchResultAbortable(key, run, args, signal) : Promise.resolve(left(key))
+      }
+    )
+  }
+}
+
+/**
+ * `withCacheAsync` for a loader that can be aborted, with callers that can leave (see `withCacheAbortable`): a
+ * caller whose signal aborts is rejected at once with an `Error` whose `cause` is the `Aborted`.
+ *
+ * @example
+ * import { Cache, KeyCodec, withCacheAsyncAbortable } from 'best-simple-cache'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const pages = Cache.unsafeMake({ name: 'page', codec: t.string, key: KeyCodec.string })
+ * const getPage = withCacheAsyncAbortable(pages)((signal) => (url: string) =>
+ *   new Promise<string>((resolve, reject) => {
+ *     const timer = setTimeout(() => resolve(`<html>${url}</html>`), 10)
+ *     signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)))
+ *   })
+ * )
+ *
+ * async function main() {
+ *   const leaving = new AbortController()
+ *   const a = getPage(leaving.signal)('/a')
+ *   leaving.abort()
+ *   await assert.rejects(a, (e: Error) => (e.cause as { _tag: string })._tag === 'Aborted')
+ *   assert.strictEqual(await getPage(undefined)('/a'), '<html>/a</html>') // the aborted load was not cached
+ * }
+ * main()
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const withCacheAsyncAbortable = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const { keyOfArgs, fetchValueAbortable } = engineOf<A>(cache, 'withCacheAsyncAbortable')
+  return <P extends Args>(
+    f: (signal: AbortSignal) => (...args: P) => Promise<A> | A
+  ): ((signal: AbortSignal | undefined) => (...args: P) => Promise<A>) => {
+    const call = (args: P, signal: AbortSignal) => f(signal)(...args)
+    return named(f, (signal: AbortSignal | undefined) =>
+      (...args: P) => {
+        const key = keyOfArgs(args)
+        return typeof key === 'string' ? fetchValueAbortable(key, call, args, signal) : reject(key)
+      }
+    )
+  }
+}

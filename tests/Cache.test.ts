@@ -243,6 +243,7 @@ describe('Cache', () => {
         refreshFailures: 0,
         negativeHits: 0,
         timeouts: 0,
+        aborted: 0,
         size: 1
       })
     })

@@ -11,7 +11,7 @@ import * as Freshness from '../lib/Freshness'
 import * as KC from '../lib/KeyCodec'
 import * as MemoryStore from '../lib/MemoryStore'
 import type { StoreFactory } from '../lib/Store'
-import { withCache, withCacheAsync, withCacheAsyncOutcome, withCacheOutcome } from '../lib/withCache'
+import { withCache, withCacheAbortable, withCacheAsync, withCacheAsyncAbortable, withCacheAsyncOutcome, withCacheOutcome } from '../lib/withCache'
 import { jsonStore } from './util/jsonStore'
 
 const TTL = 1_000
@@ -475,5 +475,150 @@ describe.each(stores)('contract C7 (getEntry) of the %s', (_, store) => {
     expect(await s.getEntry!('b')()).toEqual(E.right({ _tag: 'Some', value: { value: 'B', expiresIn: undefined } }))
     clock.advance(600)()
     expect(await s.getEntry!('a')()).toEqual(E.right({ _tag: 'None' }))
+  })
+})
+
+describe.each(stores)('timeouts on the %s', (_, store) => {
+  it('timeout.hard: a waiting caller gets a LoadTimeout at the deadline; the load goes on and is stored', async () => {
+    const { cache, clock, events } = make({ ttl: TTL, timeout: { hard: 250 } }, store)
+    const loader = controlled()
+    const get = withCache(cache)((id: number) => () => loader.load(id).then(E.right))
+    const first = get(1)()
+    let answered = false
+    void first.then(() => (answered = true))
+    await flush()
+    clock.advance(249)()
+    await flush()
+    expect(answered).toBe(false)
+    clock.advance(1)()
+    expect(await first).toEqual(E.left({ _tag: 'LoadTimeout', key: '1', ms: 250 }))
+    expect(events.filter((e) => e._tag === 'Timeout')).toEqual([{ _tag: 'Timeout', key: '1', kind: 'hard' }])
+    loader.calls[0]!.resolve('late')
+    await flush()
+    expect(cache.inFlight()).toBe(0)
+    expect(await get(1)()).toEqual(E.right('late')) // stored after all
+    expect(loader.calls).toHaveLength(1)
+    expect((await cache.stats()).timeouts).toBe(1)
+  })
+
+  it('timeout.hard through the Promise API rejects with an Error whose cause is the LoadTimeout', async () => {
+    const { cache, clock } = make({ ttl: TTL, timeout: { hard: 100 } }, store)
+    const loader = controlled()
+    const get = withCacheAsync(cache)(loader.load)
+    const first = get(1)
+    await flush()
+    clock.advance(100)()
+    await expect(first).rejects.toMatchObject({ cause: { _tag: 'LoadTimeout' } })
+    loader.calls[0]!.resolve('late')
+    await flush()
+  })
+
+  it('timeout.soft: a caller with a stale value at hand gets it; the reload goes on and lands', async () => {
+    const { cache, clock } = make({ ...windowsConfig, timeout: { soft: 50, hard: 1_000 } }, store)
+    const loader = controlled()
+    const get = withCacheAsyncOutcome(cache)(loader.load)
+    const first = get(1)
+    await flush()
+    clock.advance(60)() // no stale value yet: the soft timeout lets it wait
+    await flush()
+    loader.calls[0]!.resolve('v1')
+    expect(await first).toEqual({ value: 'v1', outcome: 'Miss' })
+    clock.advance(TTL + SWR)() // past the stale window: a read waits for the reload
+    const slow = get(1)
+    await flush()
+    clock.advance(50)()
+    expect(await slow).toEqual({ value: 'v1', outcome: 'Stale' })
+    loader.calls[1]!.resolve('v2')
+    await flush()
+    expect(await get(1)).toEqual({ value: 'v2', outcome: 'Hit' })
+  })
+
+  it('no timer outlives its wait (a quick load leaves none pending)', async () => {
+    const { cache, clock } = make({ ttl: TTL, timeout: { soft: 10, hard: 100 } }, store)
+    let pending = 0
+    const timer = clock.timer
+    ;(clock as { timer: typeof timer }).timer = (ms, f) => {
+      pending++
+      const cancel = timer(ms, f)
+      return () => {
+        pending--
+        cancel()
+      }
+    }
+    const get = withCacheAsync(cache)(async (id: number) => `v${id}`)
+    expect(await Promise.all([get(1), get(1), get(2)])).toEqual(['v1', 'v1', 'v2'])
+    expect(pending).toBe(0)
+  })
+
+  it('a timeout needs a clock with timers, and soft below hard (law 12)', () => {
+    const r = Cache.make({ name: 'c', codec: t.string, key: KC.int, clock: { now: () => 0 }, config: { ttl: 1, timeout: { soft: 5, hard: 5 } } })
+    expect(E.isLeft(r) && r.left._tag === 'InvalidConfig' && r.left.fields.map((f) => f.field)).toEqual(['timeout.soft'])
+    const noTimer = Cache.make({ name: 'c', codec: t.string, key: KC.int, clock: { now: () => 0 }, config: { ttl: 1, timeout: { hard: 5 } } })
+    expect(E.isLeft(noTimer) && noTimer.left._tag === 'InvalidConfig' && noTimer.left.fields.map((f) => f.field)).toEqual(['clock'])
+  })
+})
+
+describe.each([
+  ['memory store', false],
+  ['JSON store', false],
+  ['JSON store completing in any order', true]
+] as const)('cancellation on the %s', (name, latent) => {
+  fcIt.prop([fc.scheduler(), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 })])(
+    'a caller that aborts gets Aborted at once; the shared load stops only when every caller has left',
+    async (s, leaves) => {
+      const store = name === 'memory store' ? undefined : jsonStore(latent ? { latency: (label) => s.schedule(Promise.resolve(), label) } : {})
+      const { cache } = make({ ttl: TTL }, store)
+      const loadSignals: Array<AbortSignal> = []
+      const get = withCacheAsyncAbortable(cache)((signal) => (id: number) => {
+        loadSignals.push(signal)
+        return s.schedule(Promise.resolve(`v${id}`), 'load')
+      })
+      const controllers = leaves.map(() => new AbortController())
+      const calls = controllers.map((c) =>
+        get(c.signal)(1).then(
+          (value) => ({ value }),
+          (e: Error) => ({ error: (e.cause as { _tag: string })._tag })
+        )
+      )
+      const aborts = leaves.map((leave, i) =>
+        leave ? s.schedule(Promise.resolve(), `abort ${i}`).then(() => controllers[i]!.abort('gone')) : Promise.resolve()
+      )
+      const answers = await s.waitFor(Promise.all(calls))
+      await s.waitFor(Promise.all(aborts))
+      for (let i = 0; i < leaves.length; i++) {
+        const answer = answers[i]!
+        if ('error' in answer) expect([leaves[i], answer.error]).toEqual([true, 'Aborted'])
+        else expect(answer.value).toBe('v1')
+      }
+      // one load at most; none when everyone left before it began; its signal aborted exactly when everyone left
+      const everyoneLeft = answers.every((a) => 'error' in a)
+      expect(loadSignals.length).toBeLessThanOrEqual(1)
+      if (loadSignals.length === 0) expect(everyoneLeft).toBe(true)
+      else expect(loadSignals[0]!.aborted).toBe(everyoneLeft)
+      for (let i = 0; i < 100 && cache.inFlight() > 0; i++) await (s.count() > 0 ? s.waitOne() : flush())
+      expect(cache.inFlight()).toBe(0) // law 8
+      expect((await s.waitFor(cache.stats())).aborted).toBe(answers.filter((a) => 'error' in a).length)
+    }
+  )
+
+  it('an aborted load is not cached; a signal aborted before the call answers Aborted without a load', async () => {
+    const { cache } = make({ ttl: TTL }, name === 'memory store' ? undefined : jsonStore())
+    let calls = 0
+    const get = withCacheAbortable(cache)((signal) => (_id: number) => () => {
+      calls++
+      return new Promise<E.Either<unknown, string>>((resolve) => signal.addEventListener('abort', () => resolve(E.left(signal.reason))))
+    })
+    const before = new AbortController()
+    before.abort('early')
+    expect(await get(before.signal)(1)()).toMatchObject(E.left({ _tag: 'Aborted', reason: 'early' }))
+    expect(calls).toBe(0)
+    const c = new AbortController()
+    const p = get(c.signal)(1)()
+    await flush()
+    c.abort('late')
+    expect(await p).toMatchObject(E.left({ _tag: 'Aborted', reason: 'late' }))
+    await flush()
+    expect(cache.inFlight()).toBe(0)
+    expect(await cache.get(1)()).toEqual(E.right({ _tag: 'None' }))
   })
 })

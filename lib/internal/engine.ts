@@ -49,6 +49,22 @@ export interface Engine<A> {
     x: X
   ) => Promise<Either<E | CacheError, WithOutcome<A>>>
   readonly fetchValueOutcome: <X>(key: string, call: (x: X) => Promise<A> | A, x: X) => Promise<WithOutcome<A>>
+  /**
+   * A cached call whose caller may leave with `signal`; `run`/`call` is handed the load's own signal, which aborts
+   * when every caller waiting for the load has left.
+   */
+  readonly fetchResultAbortable: <X, E>(
+    key: string,
+    run: (x: X, signal: AbortSignal) => Promise<Either<E, A>>,
+    x: X,
+    signal: AbortSignal | undefined
+  ) => Promise<Either<E | CacheError, A>>
+  readonly fetchValueAbortable: <X>(
+    key: string,
+    call: (x: X, signal: AbortSignal) => Promise<A> | A,
+    x: X,
+    signal: AbortSignal | undefined
+  ) => Promise<A>
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
   readonly setByKey: (value: A, key: string) => Promise<Either<CacheError, void>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>
@@ -151,29 +167,25 @@ const storedTtl = <A>(name: string, config: ResolvedConfig<A>): Pick<LoadContext
   return { ttl: undefined, ttlOf }
 }
 
-/** The four shapes of a cached call's answer: an `Either` or a value, with or without its outcome. */
+const runResult = (run: (x: unknown, signal?: AbortSignal) => Promise<Either<unknown, unknown>>, x: unknown, signal?: AbortSignal) =>
+  run(x, signal)
+const runValue = (call: (x: unknown, signal?: AbortSignal) => unknown, x: unknown, signal?: AbortSignal) =>
+  runAsync(() => call(x, signal))
+const asLeft = (error: unknown) => E.left(error)
+const asRejection = (error: unknown, own: boolean) => Promise.reject(own ? CE.toError(error as CacheError) : error)
+
+/** The shapes of a cached call's answer: an `Either` or a value, with its outcome or not, abortable or not. */
 const shapes = {
-  result: {
-    run: (run: (x: unknown) => Promise<Either<unknown, unknown>>, x: unknown) => run(x),
-    ok: (_: unknown, value: unknown) => E.right(value),
-    fail: (error: unknown) => E.left(error)
-  },
-  value: {
-    run: (call: (x: unknown) => unknown, x: unknown) => runAsync(() => call(x)),
-    ok: (_: unknown, value: unknown) => value,
-    fail: (error: unknown, own: boolean) => Promise.reject(own ? CE.toError(error as CacheError) : error)
-  },
-  resultOutcome: {
-    run: (run: (x: unknown) => Promise<Either<unknown, unknown>>, x: unknown) => run(x),
-    ok: (outcome: unknown, value: unknown) => E.right({ value, outcome }),
-    fail: (error: unknown) => E.left(error)
-  },
-  valueOutcome: {
-    run: (call: (x: unknown) => unknown, x: unknown) => runAsync(() => call(x)),
-    ok: (outcome: unknown, value: unknown) => ({ value, outcome }),
-    fail: (error: unknown, own: boolean) => Promise.reject(own ? CE.toError(error as CacheError) : error)
-  }
-} as unknown as Record<'result' | 'value' | 'resultOutcome' | 'valueOutcome', Fresh.Shape<never, never>>
+  result: { run: runResult, ok: (_: unknown, value: unknown) => E.right(value), fail: asLeft, abortable: false },
+  value: { run: runValue, ok: (_: unknown, value: unknown) => value, fail: asRejection, abortable: false },
+  resultOutcome: { run: runResult, ok: (outcome: unknown, value: unknown) => E.right({ value, outcome }), fail: asLeft, abortable: false },
+  valueOutcome: { run: runValue, ok: (outcome: unknown, value: unknown) => ({ value, outcome }), fail: asRejection, abortable: false },
+  resultAbortable: { run: runResult, ok: (_: unknown, value: unknown) => E.right(value), fail: asLeft, abortable: true },
+  valueAbortable: { run: runValue, ok: (_: unknown, value: unknown) => value, fail: asRejection, abortable: true }
+} as unknown as Record<
+  'result' | 'value' | 'resultOutcome' | 'valueOutcome' | 'resultAbortable' | 'valueAbortable',
+  Fresh.Shape<never, never>
+>
 
 /** Whether a cache needs the freshness path: a window, a ttl computed from the value, an error policy, a timeout. */
 const needsFreshPath = <A>(config: ResolvedConfig<A>): boolean =>
@@ -208,8 +220,8 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
   const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
   const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives, timeout: config.timeout })
   const plain = Load.make(ctx)
-  const via = <B>(shape: Fresh.Shape<never, never>) => (key: string, f: unknown, x: unknown) =>
-    fresh.fetch(key, f, x, shape as unknown as Fresh.Shape<A, B>)
+  const via = <B>(shape: Fresh.Shape<never, never>) => (key: string, f: unknown, x: unknown, signal?: AbortSignal) =>
+    fresh.fetch(key, f, x, shape as unknown as Fresh.Shape<A, B>, signal)
   const freshPath = needsFreshPath(config)
   return E.right({
     codec,
@@ -219,6 +231,8 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
     fetchValue: freshPath ? (via(shapes.value) as Engine<A>['fetchValue']) : plain.fetchValue,
     fetchResultOutcome: via(shapes.resultOutcome) as Engine<A>['fetchResultOutcome'],
     fetchValueOutcome: via(shapes.valueOutcome) as Engine<A>['fetchValueOutcome'],
+    fetchResultAbortable: via(shapes.resultAbortable) as Engine<A>['fetchResultAbortable'],
+    fetchValueAbortable: via(shapes.valueAbortable) as Engine<A>['fetchValueAbortable'],
     ...operations(ctx, events, negatives),
     inFlight: states.size,
     events,

@@ -36,7 +36,8 @@ export const make = (onEvent: ((event: CacheEvent) => void) | undefined): Events
     refreshes: 0,
     refreshFailures: 0,
     negativeHits: 0,
-    timeouts: 0
+    timeouts: 0,
+    aborted: 0
   }
   return {
     counters,

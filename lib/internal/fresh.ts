@@ -37,7 +37,10 @@ import type { Negatives } from './negatives'
  * from the value and its outcome, or from the error.
  */
 export interface Shape<A, B> {
-  readonly run: (f: never, x: unknown) => Promise<Either<unknown, A>>
+  /** Runs `f` for `x`; an abortable API hands `signal`, the load's own, to its loader. */
+  readonly run: (f: never, x: unknown, signal: AbortSignal | undefined) => Promise<Either<unknown, A>>
+  /** Whether its loads can be aborted: each has an `AbortController`, aborted when every waiting caller has left. */
+  readonly abortable: boolean
   readonly ok: (outcome: Outcome, value: A) => B
   /** `own`: the error is the cache's (an `InvalidValue`, say), not the loader's. */
   readonly fail: (error: unknown, own: boolean) => B | Promise<B>
@@ -57,11 +60,15 @@ export interface FreshContext<A> extends LoadContext<A> {
   readonly timeout: { readonly soft: number; readonly hard: number }
 }
 
-/** A run of the loader, as an `Either` that never rejects. */
-type Start<A> = () => Promise<Either<unknown, A>>
+/** A run of the loader, as an `Either` that never rejects, and whether it takes a signal. */
+interface Start<A> {
+  readonly run: (signal: AbortSignal | undefined) => Promise<Either<unknown, A>>
+  readonly abortable: boolean
+}
 
 export interface FreshLoads<A> {
-  readonly fetch: <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>) => Promise<B>
+  /** `signal`: the caller's own; when it aborts, the caller leaves with an `Aborted` at once. */
+  readonly fetch: <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal?: AbortSignal) => Promise<B>
 }
 
 /** The answer of a `Fetching` load for a caller of the plain `TaskEither` path. */
@@ -90,7 +97,23 @@ const fetching = (generation: number): Fetching => ({
   held: MISS,
   freshUntil: -Infinity,
   servableUntil: -Infinity,
-  fallback: MISS
+  fallback: MISS,
+  waiters: 0,
+  controller: undefined
+})
+
+/** What a caller whose signal aborted gets. */
+const aborted = <A>(key: string, signal: AbortSignal): Settled<A> => ({
+  ok: false,
+  error: CE.aborted(key, signal.reason),
+  own: true,
+  outcome: 'Miss'
+})
+
+/** How a call's loader runs, for its API's shape. */
+const startOf = <A>(shape: Shape<A, unknown>, f: unknown, x: unknown): Start<A> => ({
+  run: (signal) => shape.run(f as never, x, signal),
+  abortable: shape.abortable
 })
 
 /** The counters and events of what callers were answered. */
@@ -146,7 +169,9 @@ const loads = <A>(ctx: FreshContext<A>) => {
     report.loaded()
     const listening = events.listening()
     const started = listening ? clock.now() : 0
-    return start().then((r) => {
+    // a load whose callers all left while it was looked up starts with its signal aborted
+    const controller = start.abortable ? (state.controller ??= new AbortController()) : undefined
+    return start.run(controller?.signal).then((r) => {
       if (listening) events.emit({ _tag: 'Load', key, durationMs: clock.now() - started, ok: E.isRight(r) })
       if (E.isLeft(r)) return failed(key, state, r.left, stale, staleUntil, background)
       const value = r.right
@@ -188,6 +213,9 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
 
   /** A load the caller waits for (no entry, or one past its stale window), or the remembered failure instead. */
   const foreground = (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, now: number): Settled<A> | Promise<Settled<A>> => {
+    if (state.controller?.signal.aborted === true) {
+      return { ok: false, error: CE.aborted(key, state.controller.signal.reason), own: true, outcome: 'Miss' } // all left: no load
+    }
     const remembered = negatives.get(key, now)
     if (remembered === undefined) {
       report.found(key, MISS) // a miss, counted
@@ -213,41 +241,68 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
   }
 
   /**
-   * A caller's wait for a load: past `timeout.soft` it gets the stale value the load would replace, if there is
-   * one; past `timeout.hard`, a `LoadTimeout`. The load goes on; the timers end with the wait.
+   * Every caller of an abortable load has left: its signal aborts, and the key is idle again, so the next caller
+   * starts a load of its own rather than join this one (which can no longer store: its generation is not current).
    */
-  const deadline = (key: string, state: Fetching, answer: Promise<Settled<A>>): Promise<Settled<A>> => {
+  const abandon = (key: string, state: Fetching, reason: unknown): void => {
+    ;(state.controller ??= new AbortController()).abort(reason)
+    states.settle(key, state.generation)
+  }
+
+  /**
+   * A caller's wait for a load. Past `timeout.soft` it gets the stale value the load would replace, if there is
+   * one; past `timeout.hard`, a `LoadTimeout`; when its `signal` aborts, an `Aborted` at once. It leaves the load
+   * going, unless it was the last caller waiting and left by aborting: then the load's own signal aborts too. The
+   * timers and the abort listener end with the wait.
+   */
+  const wait = (key: string, state: KeyState, answer: Promise<Settled<A>>, signal: AbortSignal | undefined): Promise<Settled<A>> => {
+    const fetching = state._tag === 'Fetching' ? state : undefined
+    if (fetching !== undefined) fetching.waiters++
     const { soft, hard } = ctx.timeout
-    if (soft === 0 && hard === 0) return answer
-    const timer = clock.timer as NonNullable<Clock['timer']>
+    if (soft === 0 && hard === 0 && signal === undefined) return answer
     return new Promise((resolve) => {
-      const cancels: Array<() => void> = []
+      const ends: Array<() => void> = []
       let waiting = true
       const done = (s: Settled<A>): void => {
         if (!waiting) return
         waiting = false
-        for (const cancel of cancels) cancel()
+        for (const end of ends) end()
         resolve(s)
       }
+      const leave = (s: Settled<A>, abort: boolean): void => {
+        if (!waiting) return
+        done(s)
+        if (fetching !== undefined && --fetching.waiters === 0 && abort) abandon(key, fetching, signal?.reason)
+      }
+      const timer = clock.timer
       const timedOut = (kind: 'soft' | 'hard', s: Settled<A>): void => {
         events.counters.timeouts++
         events.emit({ _tag: 'Timeout', key, kind })
-        done(s)
+        leave(s, false)
       }
-      if (soft > 0) {
-        cancels.push(timer(soft, () => {
-          if (state.fallback !== MISS) timedOut('soft', { ok: true, value: state.fallback as A, outcome: 'Stale' })
+      if (soft > 0 && timer !== undefined && fetching !== undefined) {
+        ends.push(timer(soft, () => {
+          if (fetching.fallback !== MISS) timedOut('soft', { ok: true, value: fetching.fallback as A, outcome: 'Stale' })
         }))
       }
-      if (hard > 0) {
-        cancels.push(timer(hard, () => timedOut('hard', { ok: false, error: CE.loadTimeout(key, hard), own: true, outcome: 'Miss' })))
+      if (hard > 0 && timer !== undefined) {
+        ends.push(timer(hard, () => timedOut('hard', { ok: false, error: CE.loadTimeout(key, hard), own: true, outcome: 'Miss' })))
+      }
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          events.counters.aborted++
+          events.emit({ _tag: 'Aborted', key })
+          leave(aborted(key, signal), true)
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        ends.push(() => signal.removeEventListener('abort', onAbort))
       }
       void answer.then(done)
     })
   }
 
   /** A caller of a key whose state is set: the value it holds, while servable, or the answer it waits for. */
-  const join = <B>(key: string, state: KeyState, shape: Shape<A, B>): Promise<B> => {
+  const join = <B>(key: string, state: KeyState, shape: Shape<A, B>, signal: AbortSignal | undefined): Promise<B> => {
     if (state._tag === 'Loading') {
       state.result ??= (state.value as Promise<unknown>).then(E.right, E.left)
       return state.result.then((r) => finish(key, shape, settledOf(r as Either<unknown, A>), true))
@@ -260,25 +315,26 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
         return Promise.resolve(shape.ok(outcome, state.held as A))
       }
     }
-    return deadline(key, state, state.answer as Promise<Settled<A>>).then((s) => finish(key, shape, s, true))
+    return wait(key, state, state.answer as Promise<Settled<A>>, signal).then((s) => finish(key, shape, s, true))
   }
 
   /** A store that cannot answer at once: one lookup for the burst of callers, who share what it decides. */
-  const fetchLater = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>): Promise<B> => {
+  const fetchLater = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal: AbortSignal | undefined): Promise<B> => {
     const state = states.begin(key, fetching)
     const answer = access.lookupEntry(key).then((r) => {
       if (E.isLeft(r)) report.storeFailed(r.left)
       const found = E.isLeft(r) || r.right === MISS ? MISS : r.right
-      return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, () => shape.run(f as never, x))
+      return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, startOf(shape, f, x))
     })
     state.answer = answer
-    return deadline(key, state, answer).then((s) => finish(key, shape, s, false))
+    return wait(key, state, answer, signal).then((s) => finish(key, shape, s, false))
   }
 
-  const fetch = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>): Promise<B> => {
+  const fetch = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal?: AbortSignal): Promise<B> => {
     const state = states.size() === 0 ? undefined : states.get(key)
-    if (state !== undefined) return join(key, state, shape)
-    if (readEntry === undefined) return fetchLater(key, f, x, shape)
+    if (signal?.aborted === true) return Promise.resolve(finish(key, shape, aborted(key, signal), false))
+    if (state !== undefined) return join(key, state, shape, signal)
+    if (readEntry === undefined) return fetchLater(key, f, x, shape, signal)
     const found = readEntry(key)
     const life = found === MISS ? 0 : (expiresIn[0] as number)
     if (found !== MISS && Freshness.phase(windows, life) === 'Fresh') {
@@ -286,10 +342,10 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
       return Promise.resolve(shape.ok('Hit', found))
     }
     const begun = states.begin(key, fetching)
-    const s = route(key, begun, found, life, () => shape.run(f as never, x))
+    const s = route(key, begun, found, life, startOf(shape, f, x))
     if (s instanceof Promise) {
       begun.answer = s
-      return deadline(key, begun, s).then((settled) => finish(key, shape, settled, false))
+      return wait(key, begun, s, signal).then((settled) => finish(key, shape, settled, false))
     }
     return Promise.resolve(finish(key, shape, s, false))
   }

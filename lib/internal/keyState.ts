@@ -58,6 +58,9 @@ export interface Fetching {
   servableUntil: number
   /** The stale value a failed (or, past `timeout.soft`, a slow) load answers instead, if any. */
   fallback: unknown
+  /** Callers waiting for `answer`; when the last leaves by aborting, `controller` (an abortable load's) aborts. */
+  waiters: number
+  controller: AbortController | undefined
 }
 
 /** What a key is doing now; an idle key has no state. */

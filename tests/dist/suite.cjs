@@ -27,6 +27,8 @@ const publicNames = [
   'withCacheAsync',
   'withCacheOutcome',
   'withCacheAsyncOutcome',
+  'withCacheAbortable',
+  'withCacheAsyncAbortable',
   'writeThrough',
   'writeThroughAsync'
 ]
