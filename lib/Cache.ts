@@ -51,7 +51,7 @@ import { check } from './internal/options'
 export interface Cache<A, Args extends ReadonlyArray<unknown>> {
   readonly name: string
   readonly codec: EntityCodec<A>
-  readonly config: Config.ResolvedConfig
+  readonly config: Config.ResolvedConfig<A>
   /** The store, as the cache's store factory made it. */
   readonly store: Store<A>
   /** The key the arguments make. */
@@ -97,8 +97,8 @@ export interface BaseOptions<A> {
   readonly name: string
   /** Validates what is stored and what comes back from the store. */
   readonly codec: EntityCodec<A>
-  /** `ttl`, `maxSize`, `disabled`; validated by `make`. */
-  readonly config?: Config.Config
+  /** `ttl`, `maxSize`, `disabled`, the freshness windows and the error policy; validated by `make`. */
+  readonly config?: Config.Config<A>
   /** Makes the store; the default is `MemoryStore.make`. */
   readonly store?: StoreFactory
   /** The default is one `Clock.coarse()` shared by every cache: the process clock read about once a millisecond (its lag is bounded, see `Clock.coarse`). */
@@ -167,7 +167,7 @@ export function make<A>(
   const config = check(options)
   if (E.isLeft(config)) return config
   try {
-    return E.right(build(options, config.right))
+    return build(options, config.right as Config.ResolvedConfig<A>)
   } catch (e) {
     const message = `the store factory threw: ${e instanceof Error ? e.message : String(e)}`
     return E.left(CE.invalidConfig(options.name, [{ field: 'store', message }]))
@@ -185,7 +185,7 @@ export function make<A>(
  *
  * assert.throws(
  *   () => Cache.unsafeMake({ name: 'user', codec: t.string, key: KeyCodec.int, config: { ttl: Infinity } }),
- *   /invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, got Infinity/
+ *   /invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, or a function of the value that answers one, got Infinity/
  * )
  *
  * @category constructors
@@ -214,21 +214,24 @@ const keyFunctions = <A>(
 
 const build = <A>(
   options: KeyOptions<A, unknown> | ArgsOptions<A, ReadonlyArray<unknown>>,
-  config: Config.ResolvedConfig
-): Cache<A, ReadonlyArray<unknown>> => {
+  config: Config.ResolvedConfig<A>
+): Either<CacheError, Cache<A, ReadonlyArray<unknown>>> => {
   const { name, codec } = options
   const events = Events.make(options.onEvent)
+  const clock = options.clock ?? defaultClock
   const store = (options.store ?? MemoryStore.make)<A>({
     name,
     codec,
     maxSize: config.maxSize,
-    clock: options.clock ?? defaultClock,
+    clock,
     onEvict: (key) => {
       events.counters.evictions++
       if (events.listening()) events.emit({ _tag: 'Evict', key })
     }
   })
-  const engine = Engine.make({ codec, config, events, store, ...keyFunctions(options) })
+  const made = Engine.make({ name, codec, config, clock, events, store, ...keyFunctions(options) })
+  if (E.isLeft(made)) return made
+  const engine = made.right
   const { keyOfArgs } = engine
   const withKey =
     <B>(args: ReadonlyArray<unknown>, f: (key: string) => Promise<Either<CacheError, B>>): TaskEither<CacheError, B> =>
@@ -257,7 +260,7 @@ const build = <A>(
     subscribe: events.subscribe,
     inFlight: engine.inFlight
   }
-  return Engine.register(cache, engine)
+  return E.right(Engine.register(cache, engine))
 }
 
 // -------------------------------------------------------------------------------------

@@ -22,7 +22,13 @@ import type { CacheError } from './CacheError'
  * - `DecodeFailure`: a stored entry failed the entity codec (it was deleted and treated as a miss).
  * - `InvalidValue`: a value to be stored failed the entity codec; it was not stored, and the call failed.
  * - `StoreFailure`: the store failed; the cached function fell back to the loader's value.
- * - `RefreshFailure`: `refreshAfterBy` could not reload after the write.
+ * - `RefreshFailure`: a background refresh failed (the stale value stays servable), or `refreshAfterBy` could not
+ *   reload after the write.
+ * - `Stale`: a stale entry was served at once (stale-while-revalidate, or stale-if-error after a failed load).
+ * - `RefreshStarted`: a background refresh of the key began (the entry was stale, or in its refresh-ahead window).
+ * - `NegativeHit`: a remembered failure was answered without running the loader (`ErrorPolicy.cacheFor`).
+ * - `Load`: a run of the loader ended, after `durationMs` (`ok` false when it failed); emitted only while somebody
+ *   listens, so a user can export load latencies.
  *
  * @example
  * import { Cache, KeyCodec, withCacheAsync } from 'best-simple-cache'
@@ -57,6 +63,10 @@ export type CacheEvent =
   | { readonly _tag: 'InvalidValue'; readonly key: string; readonly errors: ReadonlyArray<string> }
   | { readonly _tag: 'StoreFailure'; readonly error: CacheError }
   | { readonly _tag: 'RefreshFailure'; readonly key: string; readonly error: unknown }
+  | { readonly _tag: 'Stale'; readonly key: string }
+  | { readonly _tag: 'RefreshStarted'; readonly key: string }
+  | { readonly _tag: 'NegativeHit'; readonly key: string }
+  | { readonly _tag: 'Load'; readonly key: string; readonly durationMs: number; readonly ok: boolean }
 
 /**
  * Counters since the cache was made, and the store's entry count where the store can tell.
@@ -67,6 +77,10 @@ export type CacheEvent =
  * - `sets`: values stored; `evictions`: entries the store evicted to make room; `invalidations`: keys invalidated.
  * - `decodeFailures`: stored entries that failed the entity codec; `invalidValues`: values that failed it before
  *   they could be stored.
+ * - `deduped`: callers that joined a load in flight instead of starting one; `fenced`: loads whose result was not
+ *   stored because their key was invalidated, set or cleared meanwhile.
+ * - `stale`: stale values served; `refreshes`: background refreshes started; `refreshFailures`: those that failed;
+ *   `negativeHits`: remembered failures answered without running the loader.
  *
  * @category model
  * @since 0.2.0
@@ -81,5 +95,35 @@ export interface Stats {
   readonly invalidations: number
   readonly decodeFailures: number
   readonly invalidValues: number
+  readonly deduped: number
+  readonly fenced: number
+  readonly stale: number
+  readonly refreshes: number
+  readonly refreshFailures: number
+  readonly negativeHits: number
   readonly size?: number
+}
+
+/**
+ * How a read was answered, for the `...Outcome` variants of the read combinators:
+ *
+ * - `Hit`: a fresh entry; `Miss`: none, and this caller's load ran; `Deduped`: this caller joined a load in flight;
+ * - `Stale`: a stale entry, served at once (stale-while-revalidate) or after a failed load (stale-if-error);
+ * - `Refreshed`: the entry was past its stale-while-revalidate window, and this caller waited for its reload;
+ * - `NegativeHit`: a remembered failure (`ErrorPolicy.cacheFor`), answered without running the loader.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type Outcome = 'Hit' | 'Miss' | 'Stale' | 'Deduped' | 'Refreshed' | 'NegativeHit'
+
+/**
+ * A value with how it was answered.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface WithOutcome<A> {
+  readonly value: A
+  readonly outcome: Outcome
 }

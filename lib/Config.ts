@@ -1,5 +1,5 @@
 /**
- * A cache's config: `ttl`, `maxSize` and `disabled`, as an io-ts codec that the cache validates when it is made
+ * A cache's config (`ttl`, `maxSize`, `disabled`, the windows of an entry's life and the error policy) as an io-ts codec that the cache validates when it is made
  * (law 12: a bad field is rejected with a message naming it; an unknown field is an error too, so a misspelt
  * `maxsize` is not silently ignored).
  *
@@ -10,6 +10,8 @@ import type { Either } from 'fp-ts/Either'
 import * as t from 'io-ts'
 import * as CE from './CacheError'
 import type { CacheError } from './CacheError'
+import * as ErrorPolicy from './ErrorPolicy'
+import type * as Freshness from './Freshness'
 import { describe } from './internal/validation'
 
 // -------------------------------------------------------------------------------------
@@ -23,9 +25,50 @@ const NonNegativeFinite = /*#__PURE__*/ t.refinement(
 )
 const NonNegativeInt = /*#__PURE__*/ t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'an integer >= 0')
 
+const isMilliseconds = (u: unknown): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0
+
+/** A number of milliseconds, or a function of the stored value that answers one. */
+const Ttl = /*#__PURE__*/ new t.Type<number | ((value: never) => number), unknown, unknown>(
+  'a finite number of milliseconds >= 0, or a function of the value that answers one',
+  (u): u is number | ((value: never) => number) => isMilliseconds(u) || typeof u === 'function',
+  (u, c) => (isMilliseconds(u) || typeof u === 'function' ? t.success(u as number) : t.failure(u, c)),
+  t.identity
+)
+
+const isRule = (u: unknown): u is ErrorPolicy.Rule => {
+  if (typeof u !== 'object' || u === null) return false
+  const rule = u as Record<string, unknown>
+  if (rule._tag === 'ServeStale') return true
+  return (
+    rule._tag === 'CacheFor' &&
+    typeof rule.ms === 'number' &&
+    Number.isFinite(rule.ms) &&
+    rule.ms > 0 &&
+    (rule.when === undefined || typeof rule.when === 'function')
+  )
+}
+
+/** An `ErrorPolicy`: its rules, each well formed (a `cacheFor` remembers for a finite number of ms > 0). */
+const isErrorPolicy = (u: unknown): u is ErrorPolicy.ErrorPolicy =>
+  typeof u === 'object' && u !== null && Array.isArray((u as ErrorPolicy.ErrorPolicy).rules) && (u as ErrorPolicy.ErrorPolicy).rules.every(isRule)
+
+const ErrorPolicyCodec = /*#__PURE__*/ new t.Type<ErrorPolicy.ErrorPolicy, unknown, unknown>(
+  'an ErrorPolicy (ErrorPolicy.propagate, serveStale, cacheFor(ms > 0, when?) or their concat)',
+  isErrorPolicy,
+  (u, c) => (isErrorPolicy(u) ? t.success(u) : t.failure(u, c)),
+  t.identity
+)
+
 /**
- * The io-ts codec of a cache's config: `ttl` (milliseconds; none means entries never expire; `0` means nothing is
- * kept), `maxSize` (entries, `0` = unbounded) and `disabled`. All are optional.
+ * The io-ts codec of a cache's config. All fields are optional:
+ *
+ * - `ttl`: milliseconds an entry is fresh, or a function of the value that answers them (none: entries never
+ *   expire; `0`: nothing is kept);
+ * - `maxSize`: entries, `0` = unbounded; `disabled`: every call runs the loader and nothing is stored;
+ * - `staleWhileRevalidate`, `staleIfError`, `refreshAhead`: the windows of an entry's life, in milliseconds (see
+ *   the `Freshness` module); each needs a `ttl`, and `refreshAhead` must be less than a constant one;
+ * - `errorPolicy`: what a failed load answers (see `ErrorPolicy`); the default is `ErrorPolicy.propagate`, or
+ *   `ErrorPolicy.serveStale` when `staleIfError` is set.
  *
  * @example
  * import { Config } from 'best-simple-cache'
@@ -33,23 +76,40 @@ const NonNegativeInt = /*#__PURE__*/ t.refinement(t.number, (n) => Number.isSafe
  * import * as assert from 'assert'
  *
  * assert.ok(E.isRight(Config.Config.decode({ ttl: 1000, maxSize: 10 })))
+ * assert.ok(E.isRight(Config.Config.decode({ ttl: (user: { vip: boolean }) => (user.vip ? 1000 : 60_000) })))
  * assert.ok(E.isLeft(Config.Config.decode({ ttl: -1 })))
  *
  * @category model
  * @since 0.2.0
  */
 export const Config = /*#__PURE__*/ t.partial(
-  { ttl: NonNegativeFinite, maxSize: NonNegativeInt, disabled: t.boolean },
+  {
+    ttl: Ttl,
+    maxSize: NonNegativeInt,
+    disabled: t.boolean,
+    staleWhileRevalidate: NonNegativeFinite,
+    staleIfError: NonNegativeFinite,
+    refreshAhead: NonNegativeFinite,
+    errorPolicy: ErrorPolicyCodec
+  },
   'Config'
 )
 
 /**
- * A cache config as written by its user.
+ * A cache config as written by its user; `A` is the entity type, for a `ttl` computed from the value.
  *
  * @category model
  * @since 0.2.0
  */
-export type Config = t.TypeOf<typeof Config>
+export interface Config<A = unknown> {
+  readonly ttl?: number | ((value: A) => number)
+  readonly maxSize?: number
+  readonly disabled?: boolean
+  readonly staleWhileRevalidate?: number
+  readonly staleIfError?: number
+  readonly refreshAhead?: number
+  readonly errorPolicy?: ErrorPolicy.ErrorPolicy
+}
 
 /**
  * A validated config with the defaults filled in.
@@ -57,10 +117,11 @@ export type Config = t.TypeOf<typeof Config>
  * @category model
  * @since 0.2.0
  */
-export interface ResolvedConfig {
-  readonly ttl: number | undefined
+export interface ResolvedConfig<A = unknown> extends Freshness.Windows {
+  readonly ttl: number | ((value: A) => number) | undefined
   readonly maxSize: number
   readonly disabled: boolean
+  readonly errorPolicy: ErrorPolicy.ErrorPolicy
 }
 
 // -------------------------------------------------------------------------------------
@@ -69,7 +130,9 @@ export interface ResolvedConfig {
 
 const configFields = /*#__PURE__*/ Object.keys(Config.props)
 
-const fieldErrors = (errors: t.Errors): Array<{ field: string; message: string }> =>
+type Field = { field: string; message: string }
+
+const fieldErrors = (errors: t.Errors): Array<Field> =>
   errors.map((error) => ({
     field: error.context
       .slice(1)
@@ -78,25 +141,41 @@ const fieldErrors = (errors: t.Errors): Array<{ field: string; message: string }
     message: `expected ${error.context[error.context.length - 1]?.type.name ?? 'a valid value'}, got ${describe(error.value)}`
   }))
 
+/** The rules that tie fields together: a window needs a ttl; `refreshAhead` is shorter than a constant ttl. */
+const windowErrors = (c: Config<unknown>): Array<Field> => {
+  const fields: Array<Field> = []
+  for (const window of ['staleWhileRevalidate', 'staleIfError', 'refreshAhead'] as const) {
+    if ((c[window] ?? 0) > 0 && c.ttl === undefined) {
+      fields.push({ field: window, message: 'needs a ttl (an entry without one never goes stale)' })
+    }
+  }
+  if (typeof c.ttl === 'number' && c.refreshAhead !== undefined && c.refreshAhead > 0 && c.refreshAhead >= c.ttl) {
+    fields.push({ field: 'refreshAhead', message: `must be less than ttl (${c.ttl}), got ${c.refreshAhead}` })
+  }
+  return fields
+}
+
 /**
  * Validates a config (unknown fields are errors too) and fills in the defaults: no ttl, `maxSize` 0 (unbounded),
- * not disabled. The `Left` is an `InvalidConfig` naming every bad field.
+ * not disabled, no windows, and the error policy `propagate` (`serveStale` when `staleIfError` is set). The
+ * `Left` is an `InvalidConfig` naming every bad field.
  *
  * @example
- * import { Config } from 'best-simple-cache'
+ * import { Config, ErrorPolicy } from 'best-simple-cache'
  * import * as E from 'fp-ts/Either'
  * import * as assert from 'assert'
  *
  * assert.deepStrictEqual(
  *   Config.resolve('user', { ttl: 60_000 }),
- *   E.right({ ttl: 60_000, maxSize: 0, disabled: false })
+ *   E.right({ ttl: 60_000, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate })
  * )
  * assert.ok(E.isLeft(Config.resolve('user', { ttl: -1 })))
+ * assert.ok(E.isLeft(Config.resolve('user', { staleWhileRevalidate: 1000 }))) // no ttl
  *
  * @category utils
  * @since 0.2.0
  */
-export const resolve = (name: string, input: unknown): Either<CacheError, ResolvedConfig> => {
+export const resolve = <A = unknown>(name: string, input: unknown): Either<CacheError, ResolvedConfig<A>> => {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return E.left(CE.invalidConfig(name, [{ field: 'config', message: `expected an object, got ${describe(input)}` }]))
   }
@@ -105,7 +184,17 @@ export const resolve = (name: string, input: unknown): Either<CacheError, Resolv
     .map((k) => ({ field: k, message: `unknown field (known fields: ${configFields.join(', ')})` }))
   const decoded = Config.decode(input)
   if (E.isLeft(decoded)) fields.push(...fieldErrors(decoded.left))
+  else fields.push(...windowErrors(decoded.right as Config<unknown>))
   if (fields.length > 0 || E.isLeft(decoded)) return E.left(CE.invalidConfig(name, fields))
-  const c = decoded.right
-  return E.right({ ttl: c.ttl, maxSize: c.maxSize ?? 0, disabled: c.disabled ?? false })
+  const c = decoded.right as Config<A>
+  const staleIfError = c.staleIfError ?? 0
+  return E.right({
+    ttl: c.ttl,
+    maxSize: c.maxSize ?? 0,
+    disabled: c.disabled ?? false,
+    staleWhileRevalidate: c.staleWhileRevalidate ?? 0,
+    staleIfError,
+    refreshAhead: c.refreshAhead ?? 0,
+    errorPolicy: c.errorPolicy ?? (staleIfError > 0 ? ErrorPolicy.serveStale : ErrorPolicy.propagate)
+  })
 }

@@ -20,11 +20,13 @@ import * as O from 'fp-ts/Option'
 import * as CE from './CacheError'
 import type { Clock } from './Clock'
 import type * as LruTtl from './LruTtl'
-import type { EntityCodec, Store } from './Store'
+import type * as Store from './Store'
+import type { EntityCodec } from './Store'
 import { IN_PROCESS } from './internal/inProcess'
 import * as cells from './internal/ownedCell'
 import type { InProcess } from './internal/inProcess'
 import { MISS } from './internal/miss'
+import type { Miss } from './internal/miss'
 import { errorsOf } from './internal/validation'
 
 // -------------------------------------------------------------------------------------
@@ -37,7 +39,7 @@ import { errorsOf } from './internal/validation'
  * @category model
  * @since 0.1.0
  */
-export interface MemoryStore<A> extends Store<A> {
+export interface MemoryStore<A> extends Store.Store<A> {
   /** The current version of the structure: an immutable snapshot that later operations do not change. */
   readonly snapshot: IO<LruTtl.LruTtl<A>>
   readonly getSync: (key: string) => Option<A>
@@ -102,12 +104,27 @@ export const make = <A>(options: MemoryStoreOptions<A>): MemoryStore<A> => {
     const r = cells.ownGet(cell, key, clock.now())
     return r === MISS ? O.none : O.some(r)
   }
+  const expiresIn = new Float64Array(1)
+  const readEntry = (key: string): A | Miss => {
+    const now = clock.now()
+    const r = cells.ownGetEntry(cell, key, now)
+    if (r !== MISS) expiresIn[0] = (cells.foundExpiry[0] as number) - now
+    return r
+  }
+  const getEntrySync = (key: string): Option<Store.Entry<A>> => {
+    const r = readEntry(key)
+    if (r === MISS) return O.none
+    const left = expiresIn[0] as number
+    return O.some({ value: r, expiresIn: left === Infinity ? undefined : left })
+  }
   const door: InProcess<A> | undefined =
     codec === undefined
       ? undefined
       : {
           codec,
           read: (key) => cells.ownGet(cell, key, clock.now()),
+          readEntry,
+          expiresIn,
           write,
           remove: (key) => void cells.ownRemove(cell, key),
           clear: () => cells.ownClear(cell)
@@ -122,6 +139,8 @@ export const make = <A>(options: MemoryStoreOptions<A>): MemoryStore<A> => {
       write(key, value, ttl)
     },
     get: (key) => () => Promise.resolve(E.right(getSync(key))),
+    getEntrySync,
+    getEntry: (key) => () => Promise.resolve(E.right(getEntrySync(key))),
     set: (key, value, ttl) => () => {
       const errors = invalid(value)
       if (errors !== undefined) return Promise.resolve(E.left(CE.invalidValue(key, errors)))

@@ -17,6 +17,11 @@
  *     at once, so a store may complete operations of different keys in any order.
  * C6. A task never throws and never rejects: a failure is a `Left` (a cache turns a store that breaks this into a
  *     `StoreFailure`, and never lets it escape).
+ * C7. Soft expiry (stores that have `getEntry`): `getEntry(key)` answers what `get` answers, with `expiresIn`, the
+ *     milliseconds the store will keep the entry for, on the store's own clock (`undefined` for an entry without
+ *     ttl); an entry set with ttl `d` at `t` answers `t + d - now`. A cache with freshness windows (see
+ *     `Freshness`) reads the entry's phase from it, so it needs no timestamp in the value and compares no clocks
+ *     of different processes.
  *
  * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
  * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so
@@ -44,6 +49,18 @@ import type { Clock } from './Clock'
 export type EntityCodec<A> = t.Type<A, unknown, unknown>
 
 /**
+ * An entry as `Store.getEntry` answers it: the value, and how many more milliseconds the store keeps it
+ * (`undefined`: it does not expire).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Entry<A> {
+  readonly value: A
+  readonly expiresIn: number | undefined
+}
+
+/**
  * Storage for the entries of one cache.
  *
  * @category model
@@ -67,6 +84,10 @@ export interface Store<A> {
   readonly getSync?: (key: string) => Option<A>
   /** `set`, done at once, for stores in this process that cannot fail; it must agree with `set`. */
   readonly setSync?: (key: string, value: A, ttl?: number) => void
+  /** `get` with the entry's remaining life (contract C7); needed by a cache with freshness windows. */
+  readonly getEntry?: (key: string) => TaskEither<CacheError, Option<Entry<A>>>
+  /** `getEntry`, answered at once, for stores in this process that cannot fail; it must agree with `getEntry`. */
+  readonly getEntrySync?: (key: string) => Option<Entry<A>>
   /** Removes expired entries now and answers how many; for stores that keep them until they are reclaimed. */
   readonly purge?: TaskEither<CacheError, number>
   /**

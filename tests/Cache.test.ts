@@ -5,6 +5,7 @@ import * as _ from '../lib/Cache'
 import * as CE from '../lib/CacheError'
 import * as Clock from '../lib/Clock'
 import type * as Config from '../lib/Config'
+import * as ErrorPolicy from '../lib/ErrorPolicy'
 import * as KC from '../lib/KeyCodec'
 import type { StoreContext } from '../lib/Store'
 import { withCacheAsync } from '../lib/withCache'
@@ -63,17 +64,17 @@ describe('Cache', () => {
     it('says what was expected and what was given', () => {
       const r = make({ ttl: -1 })
       expect(E.isLeft(r) && CE.message(r.left)).toBe(
-        'invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, got -1'
+        'invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, or a function of the value that answers one, got -1'
       )
       const u = make({ maxsize: 10 })
-      expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled\)/)
+      expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled, staleWhileRevalidate, staleIfError, refreshAhead, errorPolicy\)/)
     })
 
     it('accepts the edge values and fills in defaults', () => {
       const r = make({ ttl: 0, maxSize: 0 })
-      expect(E.isRight(r) && r.right.config).toEqual({ ttl: 0, maxSize: 0, disabled: false })
+      expect(E.isRight(r) && r.right.config).toEqual({ ttl: 0, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate })
       const d = make(undefined)
-      expect(E.isRight(d) && d.right.config).toEqual({ ttl: undefined, maxSize: 0, disabled: false })
+      expect(E.isRight(d) && d.right.config).toEqual({ ttl: undefined, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate })
     })
 
     it('unsafeMake throws a TypeError with the same message', () => {
@@ -235,6 +236,12 @@ describe('Cache', () => {
         invalidations: 1,
         decodeFailures: 0,
         invalidValues: 0,
+        deduped: 0,
+        fenced: 0,
+        stale: 0,
+        refreshes: 0,
+        refreshFailures: 0,
+        negativeHits: 0,
         size: 1
       })
     })

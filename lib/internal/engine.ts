@@ -13,18 +13,25 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import type { Option } from 'fp-ts/Option'
+import * as CE from '../CacheError'
 import type { CacheError, KeyEncodeFailure } from '../CacheError'
-import type { Stats } from '../CacheEvent'
+import type { Stats, WithOutcome } from '../CacheEvent'
+import type { Clock } from '../Clock'
 import type { ResolvedConfig } from '../Config'
+import * as Freshness from '../Freshness'
 import type { EntityCodec, Store } from '../Store'
+import type { LoadContext } from './accept'
 import type * as Events from './events'
+import * as Fresh from './fresh'
 import * as KeyState from './keyState'
 import * as Load from './load'
-import type { LoadContext } from './load'
 import { MISS } from './miss'
 import type { Miss } from './miss'
+import * as Negatives from './negatives'
 import * as Report from './report'
+import { runAsync } from './run'
 import * as StoreAccess from './storeAccess'
+import { describe } from './validation'
 
 export interface Engine<A> {
   readonly codec: EntityCodec<A>
@@ -32,9 +39,16 @@ export interface Engine<A> {
   readonly keyOfArgs: (args: ReadonlyArray<unknown>) => string | KeyEncodeFailure
   /** For caches made with `key`: the key of the one argument. */
   readonly keyOfArg: ((arg: unknown) => string | KeyEncodeFailure) | undefined
-  /** A cached call, for each API (see `load`). */
+  /** A cached call, for each API (see `load` and `fresh`). */
   readonly fetchResult: Load.Loads<A>['fetchResult']
   readonly fetchValue: Load.Loads<A>['fetchValue']
+  /** A cached call that also answers how it was answered. */
+  readonly fetchResultOutcome: <X, E>(
+    key: string,
+    run: (x: X) => Promise<Either<E, A>>,
+    x: X
+  ) => Promise<Either<E | CacheError, WithOutcome<A>>>
+  readonly fetchValueOutcome: <X>(key: string, call: (x: X) => Promise<A> | A, x: X) => Promise<WithOutcome<A>>
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
   readonly setByKey: (value: A, key: string) => Promise<Either<CacheError, void>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>
@@ -48,8 +62,10 @@ export interface Engine<A> {
 }
 
 export interface EngineOptions<A> {
+  readonly name: string
   readonly codec: EntityCodec<A>
-  readonly config: ResolvedConfig
+  readonly config: ResolvedConfig<A>
+  readonly clock: Clock
   readonly keyOfArgs: Engine<A>['keyOfArgs']
   readonly keyOfArg: Engine<A>['keyOfArg']
   readonly events: Events.Events
@@ -57,8 +73,8 @@ export interface EngineOptions<A> {
 }
 
 /** The cache's own operations (`getByKey`, `setByKey`, ...), over the same state and store as the loads. */
-const operations = <A>(ctx: LoadContext<A>, events: Events.Events) => {
-  const { codec, ttl, disabled, states, access, report } = ctx
+const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Negatives.Negatives) => {
+  const { codec, disabled, states, access, report } = ctx
   const { counters, emit } = events
   const read = access.read
   const found = (key: string, value: A | Miss): Option<A> => (report.found(key, value) === MISS ? O.none : O.some(value as A))
@@ -72,18 +88,23 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events) => {
       if (disabled) return Promise.resolve(E.right(undefined))
       if (!codec.is(value)) return Promise.resolve(E.left(report.rejected(key, value)))
       states.fence(key)
+      negatives.forget(key)
+      const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
+      if (typeof ttl === 'object') return Promise.resolve(E.left(ttl))
       if (ttl === 0) return Promise.resolve(access.remove(key))
       const w = access.write(key, value, ttl, () => true)
       return w instanceof Promise ? w.then((r) => report.written(key, r)) : Promise.resolve(report.written(key, w))
     },
     invalidateByKey: (key: string): Promise<Either<CacheError, void>> => {
       states.fence(key)
+      negatives.forget(key)
       counters.invalidations++
       emit({ _tag: 'Invalidate', key })
       return Promise.resolve(access.remove(key))
     },
     clear: (): Promise<Either<CacheError, void>> => {
       states.fenceAll()
+      negatives.forgetAll()
       emit({ _tag: 'Clear' })
       return access.clear()
     },
@@ -95,33 +116,94 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events) => {
   }
 }
 
-export const make = <A>(options: EngineOptions<A>): Engine<A> => {
-  const { codec, events, store } = options
+const isMilliseconds = (u: unknown): u is number => typeof u === 'number' && Number.isFinite(u) && u >= 0
+
+/**
+ * How long the store keeps an entry: its ttl plus the windows after it. A constant (`ttl`), or a function of the
+ * value (`ttlOf`) when the config's ttl is one; a ttl function that throws or answers anything but a number of
+ * milliseconds fails the call with an `InvalidConfig` naming `ttl`.
+ */
+const storedTtl = <A>(name: string, config: ResolvedConfig<A>): Pick<LoadContext<A>, 'ttl' | 'ttlOf'> => {
+  const { ttl } = config
+  if (typeof ttl !== 'function') return { ttl: ttl === undefined || ttl === 0 ? ttl : Freshness.storedTtl(config, ttl), ttlOf: undefined }
+  const invalid = (message: string): CacheError => CE.invalidConfig(name, [{ field: 'ttl', message }])
+  const ttlOf = (value: A): number | CacheError => {
+    let d: unknown
+    try {
+      d = ttl(value)
+    } catch (e) {
+      return invalid(`the ttl function threw: ${e instanceof Error ? e.message : String(e)}`)
+    }
+    if (!isMilliseconds(d)) return invalid(`the ttl function answered ${describe(d)}: expected a finite number of milliseconds >= 0`)
+    return d === 0 ? 0 : Freshness.storedTtl(config, d)
+  }
+  return { ttl: undefined, ttlOf }
+}
+
+/** The four shapes of a cached call's answer: an `Either` or a value, with or without its outcome. */
+const shapes = {
+  result: {
+    run: (run: (x: unknown) => Promise<Either<unknown, unknown>>, x: unknown) => run(x),
+    ok: (_: unknown, value: unknown) => E.right(value),
+    fail: (error: unknown) => E.left(error)
+  },
+  value: {
+    run: (call: (x: unknown) => unknown, x: unknown) => runAsync(() => call(x)),
+    ok: (_: unknown, value: unknown) => value,
+    fail: (error: unknown, own: boolean) => Promise.reject(own ? CE.toError(error as CacheError) : error)
+  },
+  resultOutcome: {
+    run: (run: (x: unknown) => Promise<Either<unknown, unknown>>, x: unknown) => run(x),
+    ok: (outcome: unknown, value: unknown) => E.right({ value, outcome }),
+    fail: (error: unknown) => E.left(error)
+  },
+  valueOutcome: {
+    run: (call: (x: unknown) => unknown, x: unknown) => runAsync(() => call(x)),
+    ok: (outcome: unknown, value: unknown) => ({ value, outcome }),
+    fail: (error: unknown, own: boolean) => Promise.reject(own ? CE.toError(error as CacheError) : error)
+  }
+} as unknown as Record<'result' | 'value' | 'resultOutcome' | 'valueOutcome', Fresh.Shape<never, never>>
+
+/** Whether a cache needs the freshness path: a window, a ttl computed from the value, or an error policy. */
+const needsFreshPath = <A>(config: ResolvedConfig<A>): boolean =>
+  !config.disabled && (!Freshness.isPlain(config) || typeof config.ttl === 'function' || config.errorPolicy.rules.length > 0)
+
+/**
+ * The engine of a cache; a `Left` (an `InvalidConfig` naming `store`) when the config needs what the store cannot
+ * do: freshness windows need a store that tells an entry's remaining life (`Store.getEntry`).
+ */
+export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>> => {
+  const { name, codec, config, events, store } = options
   const report = Report.make(events, codec)
-  const states = KeyState.make()
+  const states = KeyState.make<KeyState.KeyState>()
   const access = StoreAccess.make(store, codec, (key, errors) => {
     events.counters.decodeFailures++
     events.emit({ _tag: 'DecodeFailure', key, errors })
   })
-  const ctx: LoadContext<A> = {
-    codec,
-    ttl: options.config.ttl,
-    disabled: options.config.disabled,
-    states,
-    access,
-    report,
-    events
+  if (!Freshness.isPlain(config) && !access.softExpiry) {
+    const message = 'staleWhileRevalidate, staleIfError and refreshAhead need a store that tells an entry\'s remaining life (Store.getEntry)'
+    return E.left(CE.invalidConfig(name, [{ field: 'store', message }]))
   }
-  return {
+  const ctx: LoadContext<A> = { codec, ...storedTtl(name, config), disabled: config.disabled, states, access, report, events }
+  const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
+  const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives })
+  const plain = Load.make(ctx)
+  const via = <B>(shape: Fresh.Shape<never, never>) => (key: string, f: unknown, x: unknown) =>
+    fresh.fetch(key, f, x, shape as unknown as Fresh.Shape<A, B>)
+  const freshPath = needsFreshPath(config)
+  return E.right({
     codec,
     keyOfArgs: options.keyOfArgs,
     keyOfArg: options.keyOfArg,
-    ...Load.make(ctx),
-    ...operations(ctx, events),
+    fetchResult: freshPath ? (via(shapes.result) as Engine<A>['fetchResult']) : plain.fetchResult,
+    fetchValue: freshPath ? (via(shapes.value) as Engine<A>['fetchValue']) : plain.fetchValue,
+    fetchResultOutcome: via(shapes.resultOutcome) as Engine<A>['fetchResultOutcome'],
+    fetchValueOutcome: via(shapes.valueOutcome) as Engine<A>['fetchValueOutcome'],
+    ...operations(ctx, events, negatives),
     inFlight: states.size,
     events,
     storeFailed: report.storeFailed
-  }
+  })
 }
 
 // -------------------------------------------------------------------------------------

@@ -29,7 +29,13 @@ export const make = (onEvent: ((event: CacheEvent) => void) | undefined): Events
     evictions: 0,
     invalidations: 0,
     decodeFailures: 0,
-    invalidValues: 0
+    invalidValues: 0,
+    deduped: 0,
+    fenced: 0,
+    stale: 0,
+    refreshes: 0,
+    refreshFailures: 0,
+    negativeHits: 0
   }
   return {
     counters,

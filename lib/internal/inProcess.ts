@@ -18,6 +18,9 @@ export interface InProcess<A> {
   /** The codec every value in the store passed. */
   readonly codec: EntityCodec<A>
   readonly read: (key: string) => A | Miss
+  /** `read`, also leaving the found entry's remaining life in `expiresIn[0]` (`Infinity`: it does not expire). */
+  readonly readEntry: (key: string) => A | Miss
+  readonly expiresIn: Float64Array
   /** Stores a value that already passed `codec`. */
   readonly write: (key: string, value: A, ttl: number | undefined) => void
   readonly remove: (key: string) => void

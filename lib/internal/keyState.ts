@@ -8,8 +8,9 @@
  *                      +--fence (invalidate, set, clear)--> (idle); the load goes on, its result is not stored
  * ```
  *
- * An idle key has no entry (law 8). Later states (`Refreshing { generation, promise, stale }` for
- * stale-while-revalidate) are new members of `KeyState`, with the same generation rule.
+ * An idle key has no entry (law 8). A cache with freshness windows uses `Fetching` instead of `Loading`: the same
+ * machine, where the state may also hold a value its callers can have at once while a background refresh runs
+ * (stale-while-revalidate, refresh-ahead), with the same generation rule.
  *
  * Laws:
  * 1. Single flight: while a key is `Loading`, every caller shares that load's promise; nobody begins another.
@@ -43,14 +44,28 @@ export interface Loading {
   value: Promise<unknown> | undefined
 }
 
-/** What a key is doing now; an idle key has no state. */
-export type KeyState = Loading
+/**
+ * The state of a key of a cache with freshness windows (`internal/fresh`): a lookup, a load or a background
+ * refresh is in flight. Callers that arrive share `answer`, unless a value they may have at once is held: while
+ * `now < servableUntil`, `held` is answered (a hit while `now < freshUntil`, else stale) and nobody waits.
+ */
+export interface Fetching {
+  readonly _tag: 'Fetching'
+  readonly generation: number
+  answer: Promise<unknown>
+  held: unknown
+  freshUntil: number
+  servableUntil: number
+}
 
-export interface KeyStates {
+/** What a key is doing now; an idle key has no state. */
+export type KeyState = Loading | Fetching
+
+export interface KeyStates<S extends KeyState> {
   /** The state of a key that is loading. */
-  readonly get: (key: string) => KeyState | undefined
-  /** Starts a load of an idle key: a new generation. */
-  readonly begin: (key: string) => Loading
+  readonly get: (key: string) => S | undefined
+  /** Starts a load of an idle key: a new generation, and the state `make` builds with it. */
+  readonly begin: <T extends S>(key: string, make: (generation: number) => T) => T
   /** Whether the load of that generation may still store: no fence happened since it began. */
   readonly isCurrent: (key: string, generation: number) => boolean
   /** Called by a load when it is done: the key becomes idle unless a newer load holds it. */
@@ -63,13 +78,16 @@ export interface KeyStates {
   readonly size: () => number
 }
 
-export const make = (): KeyStates => {
-  const states = new Map<string, KeyState>()
+/** The state of a load that has just begun (the plain path). */
+export const loading = (generation: number): Loading => ({ _tag: 'Loading', generation, result: undefined, value: undefined })
+
+export const make = <S extends KeyState>(): KeyStates<S> => {
+  const states = new Map<string, S>()
   let generations = 0
   return {
     get: (key) => states.get(key),
-    begin: (key) => {
-      const state: Loading = { _tag: 'Loading', generation: ++generations, result: undefined, value: undefined }
+    begin: (key, make) => {
+      const state = make(++generations)
       states.set(key, state)
       return state
     },

@@ -12,23 +12,13 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
-import type { EntityCodec } from '../Store'
-import type { Events } from './events'
-import type { KeyStates } from './keyState'
+import { accept } from './accept'
+import type { LoadContext } from './accept'
+import { resultOf, valueOf } from './fresh'
+import { loading } from './keyState'
+import type { KeyState } from './keyState'
 import { MISS } from './miss'
-import type { Report } from './report'
 import { runAsync, unwrapCacheError } from './run'
-import type { Answer, StoreAccess } from './storeAccess'
-
-export interface LoadContext<A> {
-  readonly codec: EntityCodec<A>
-  readonly ttl: number | undefined
-  readonly disabled: boolean
-  readonly states: KeyStates
-  readonly access: StoreAccess<A>
-  readonly report: Report<A>
-  readonly events: Events
-}
 
 /**
  * A cached call: a caller of a key that is loading joins that load; else a hit answers at once; else a load begins.
@@ -40,31 +30,6 @@ export interface Loads<A> {
   readonly fetchResult: <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X) => Promise<Either<E | CacheError, A>>
   /** For the `Promise` API: `call` answers a value or a promise of one, or throws; an invalid value rejects. */
   readonly fetchValue: <X>(key: string, call: (x: X) => Promise<A> | A, x: X) => Promise<A>
-}
-
-const settled = <B, C>(answer: Answer<B>, then: (r: Either<CacheError, B>) => C): C | Promise<C> =>
-  answer instanceof Promise ? answer.then(then) : then(answer)
-
-/** What a load's write answered, reported (a store failure does not fail the load). */
-const stored = <A>(report: Report<A>, key: string, w: Either<CacheError, boolean>): undefined => {
-  const reported = report.written(key, w)
-  if (E.isLeft(reported)) report.storeFailed(reported.left)
-  return undefined
-}
-
-/**
- * A loaded value: checked against the codec (the `InvalidValue` of one that fails it is answered), then stored
- * unless the load was fenced. Answers at once when the store does. A store that writes at once is written
- * straight after the generation check (nothing runs in between, so there is nothing to ask again): this runs once
- * per load, after the loader's wait, when little of the cache is in the CPU's caches, so it touches little.
- */
-const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
-  const { states, report, access } = ctx
-  if (!ctx.codec.is(value)) return report.rejected(key, value)
-  if (!states.isCurrent(key, generation)) return report.fenced(key)
-  if (ctx.ttl === 0) return undefined
-  if (access.writeNow !== undefined) return stored(report, key, access.writeNow(key, value, ctx.ttl))
-  return settled(access.write(key, value, ctx.ttl, () => states.isCurrent(key, generation)), (w) => stored(report, key, w))
 }
 
 /** The `TaskEither` side of a load: `run` answers an `Either` and never rejects. */
@@ -142,21 +107,35 @@ const lookupFirst = <A, R>(
 
 const identity = <B>(b: B): B => b
 
+/** A caller of a key that is loading, for the `TaskEither` API (a load of the other kind's answer is turned, once). */
+const joiner = (counters: { deduped: number }) => ({
+  joinResult: (joined: KeyState): Promise<Either<unknown, unknown>> => {
+    counters.deduped++
+    if (joined._tag === 'Fetching') return resultOf(joined)
+    joined.result ??= (joined.value as Promise<unknown>).then(E.right, E.left)
+    return joined.result
+  },
+  joinValue: (joined: KeyState): Promise<unknown> => {
+    counters.deduped++
+    if (joined._tag === 'Fetching') return valueOf(joined)
+    joined.value ??= (joined.result as Promise<Either<unknown, unknown>>).then(unwrapCacheError)
+    return joined.value
+  }
+})
+
 export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   const { codec, disabled, states, report } = ctx
   // a hit is counted inline, not through `report.found` as a miss is: on the hit path that call measured ~8 ns
   const { counters, emit, listening } = ctx.events
   const read = ctx.access.read
+  const { joinResult, joinValue } = joiner(counters)
   const fetchResult = <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X): Promise<Either<E | CacheError, A>> => {
     if (disabled) {
       report.loaded()
       return run(x).then((r) => (E.isRight(r) && !codec.is(r.right) ? E.left(report.rejected(key, r.right)) : r))
     }
     const joined = states.size() === 0 ? undefined : states.get(key)
-    if (joined !== undefined) {
-      joined.result ??= (joined.value as Promise<A>).then(E.right, E.left)
-      return joined.result as Promise<Either<E | CacheError, A>>
-    }
+    if (joined !== undefined) return joinResult(joined) as Promise<Either<E | CacheError, A>>
     const hit = read === undefined ? MISS : read(key)
     if (hit !== MISS) {
       counters.hits++
@@ -164,7 +143,7 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
       return Promise.resolve(E.right(hit))
     }
     if (read !== undefined) report.found(key, MISS) // a miss, counted
-    const state = states.begin(key)
+    const state = states.begin(key, loading)
     const { generation } = state
     // the loader runs at once on an in-process store (just read), with no closure made; after one lookup on any other
     const result =
@@ -177,10 +156,7 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   const fetchValue = <X>(key: string, call: (x: X) => Promise<A> | A, x: X): Promise<A> => {
     if (disabled) return fetchResult(key, (y: X) => runAsync(() => call(y)), x).then(unwrapCacheError)
     const joined = states.size() === 0 ? undefined : states.get(key)
-    if (joined !== undefined) {
-      joined.value ??= (joined.result as Promise<Either<unknown, A>>).then(unwrapCacheError)
-      return joined.value as Promise<A>
-    }
+    if (joined !== undefined) return joinValue(joined) as Promise<A>
     const hit = read === undefined ? MISS : read(key)
     if (hit !== MISS) {
       counters.hits++
@@ -188,7 +164,7 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
       return Promise.resolve(hit)
     }
     if (read !== undefined) report.found(key, MISS) // a miss, counted
-    const state = states.begin(key)
+    const state = states.begin(key, loading)
     const { generation } = state
     // the loader runs at once on an in-process store (just read), with no closure made; after one lookup on any other
     const value =

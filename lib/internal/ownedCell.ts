@@ -34,6 +34,8 @@ import type { LruTtl } from '../LruTtl'
 import type { Ref } from '../Ref'
 import type { Miss } from './miss'
 import type { Chunk, State, Version } from './versionDiffs'
+
+export { foundExpiry } from './versionDiffs'
 import {
   chainOf,
   chunkCapacityFor,
@@ -42,6 +44,7 @@ import {
   makeRoom,
   normalizeMaxSize,
   opGet,
+  opGetEntry,
   opPurge,
   opRemove,
   opSet,
@@ -215,6 +218,20 @@ export const ownGet = <V>(ref: OwnRef<V>, key: string, now: number): V | Miss =>
   if (!cell.shared) return opGet(cell.state, key, now, false)
   const state = enter(cell)
   const r = opGet(state, key, now, true)
+  leave(cell, state)
+  return r
+}
+
+/**
+ * `ownGet`, also leaving the found entry's expiry time (`Infinity`: none) in `foundExpiry[0]`.
+ *
+ * @internal
+ */
+export const ownGetEntry = <V>(ref: OwnRef<V>, key: string, now: number): V | Miss => {
+  const cell = ref as Own<V>
+  if (!cell.shared) return opGetEntry(cell.state, key, now, false)
+  const state = enter(cell)
+  const r = opGetEntry(state, key, now, true)
   leave(cell, state)
   return r
 }

@@ -32,7 +32,10 @@ export interface Report<A> {
 
 export const make = <A>(events: Events, codec: EntityCodec<A>): Report<A> => {
   const { counters, emit, listening } = events
-  const fenced = (key: string): undefined => void emit({ _tag: 'Fenced', key })
+  const fenced = (key: string): undefined => {
+    counters.fenced++
+    emit({ _tag: 'Fenced', key })
+  }
   const hit = (key: string): void => {
     counters.hits++
     if (listening()) emit({ _tag: 'Hit', key })

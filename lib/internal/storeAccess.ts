@@ -17,15 +17,22 @@
 import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
+import type { Option } from 'fp-ts/Option'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import * as KeyedSemaphore from '../KeyedSemaphore'
-import type { EntityCodec, Store } from '../Store'
+import type { EntityCodec, Entry, Store } from '../Store'
 import { inProcessOf } from './inProcess'
 import type { InProcess } from './inProcess'
 import { MISS } from './miss'
 import type { Miss } from './miss'
+
+/** An entry a lookup found, with its remaining life in milliseconds (`Infinity`: it does not expire). */
+export interface Found<A> {
+  readonly value: A
+  readonly expiresIn: number
+}
 
 export type Answer<B> = Either<CacheError, B> | Promise<Either<CacheError, B>>
 
@@ -34,6 +41,13 @@ export interface StoreAccess<A> {
   readonly read: ((key: string) => A | Miss) | undefined
   /** The value for `key`, validated; never rejects. */
   readonly lookup: (key: string) => Promise<Either<CacheError, A | Miss>>
+  /** Whether the store can tell an entry's remaining life (`getEntry`, contract C7). */
+  readonly softExpiry: boolean
+  /** `read`, leaving the found entry's remaining life (ms; `Infinity`: none) in `expiresIn[0]`. */
+  readonly readEntry: ((key: string) => A | Miss) | undefined
+  /** `lookup`, with the found entry's remaining life (ms; `Infinity`: none). */
+  readonly lookupEntry: (key: string) => Promise<Either<CacheError, Found<A> | Miss>>
+  readonly expiresIn: Float64Array
   /** Stores a value that passed the codec, if `mayWrite()` still says so when its turn comes; `true` if stored. */
   readonly write: (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean) => Answer<boolean>
   /**
@@ -95,7 +109,7 @@ const reads = <A>(
   door: InProcess<A> | undefined,
   onCorrupt: (key: string, errors: ReadonlyArray<string>) => void,
   remove: (key: string) => Answer<void>
-): Pick<StoreAccess<A>, 'read' | 'lookup'> => {
+): Pick<StoreAccess<A>, 'read' | 'lookup' | 'softExpiry' | 'readEntry' | 'lookupEntry' | 'expiresIn'> => {
   const trusted = door !== undefined || store.validatedBy === codec
   const checked = (key: string, value: A): A | Miss => {
     if (trusted || codec.is(value)) return value
@@ -113,14 +127,61 @@ const reads = <A>(
             const o = getSync(key)
             return O.isSome(o) ? checked(key, o.value) : MISS
           }
+  /** A failed read: a `DecodeFailure` is reported, deleted and a miss; any other failure is passed on. */
+  const failed = (key: string, e: CacheError): Either<CacheError, Miss> | Promise<Either<CacheError, Miss>> => {
+    if (e._tag !== 'DecodeFailure') return E.left(e)
+    onCorrupt(key, e.errors)
+    return Promise.resolve(remove(key)).then((d) => (E.isLeft(d) ? d : E.right(MISS)))
+  }
   const lookup = (key: string): Promise<Either<CacheError, A | Miss>> =>
-    guarded('get', () => store.get(key), key).then((r) => {
-      if (E.isRight(r)) return E.right(O.isSome(r.right) ? checked(key, r.right.value) : MISS)
-      if (r.left._tag !== 'DecodeFailure') return r
-      onCorrupt(key, r.left.errors)
-      return Promise.resolve(remove(key)).then((d) => (E.isLeft(d) ? d : E.right(MISS)))
-    })
-  return { read, lookup }
+    guarded('get', () => store.get(key), key).then((r) =>
+      E.isRight(r) ? E.right(O.isSome(r.right) ? checked(key, r.right.value) : MISS) : failed(key, r.left)
+    )
+  return { read, lookup, ...entryReads(store, door, checked, lookup, failed) }
+}
+
+/** The reads of an entry with its remaining life, for the freshness windows. */
+const entryReads = <A>(
+  store: Store<A>,
+  door: InProcess<A> | undefined,
+  checked: (key: string, value: A) => A | Miss,
+  lookup: (key: string) => Promise<Either<CacheError, A | Miss>>,
+  failed: (key: string, e: CacheError) => Either<CacheError, Miss> | Promise<Either<CacheError, Miss>>
+): Pick<StoreAccess<A>, 'softExpiry' | 'readEntry' | 'lookupEntry' | 'expiresIn'> => {
+  if (door !== undefined) {
+    const { readEntry, expiresIn } = door
+    const lookupEntry = (key: string): Promise<Either<CacheError, Found<A> | Miss>> => {
+      const value = readEntry(key)
+      return Promise.resolve(E.right(value === MISS ? MISS : { value, expiresIn: expiresIn[0] as number }))
+    }
+    return { softExpiry: true, readEntry, lookupEntry, expiresIn }
+  }
+  const expiresIn = new Float64Array(1)
+  const found = (key: string, o: Option<Entry<A>>): Found<A> | Miss => {
+    if (O.isNone(o)) return MISS
+    const value = checked(key, o.value.value)
+    return value === MISS ? MISS : { value, expiresIn: o.value.expiresIn ?? Infinity }
+  }
+  const getEntrySync = store.getEntrySync?.bind(store)
+  const getEntry = store.getEntry?.bind(store)
+  const readEntry =
+    getEntrySync === undefined
+      ? undefined
+      : (key: string): A | Miss => {
+          const f = found(key, getEntrySync(key))
+          if (f === MISS) return MISS
+          expiresIn[0] = f.expiresIn
+          return f.value
+        }
+  const lookupEntry =
+    getEntry === undefined
+      ? (key: string) =>
+          lookup(key).then((r): Either<CacheError, Found<A> | Miss> =>
+            E.isLeft(r) || r.right === MISS ? (r as Either<CacheError, Miss>) : E.right({ value: r.right as A, expiresIn: Infinity })
+          )
+      : (key: string): Promise<Either<CacheError, Found<A> | Miss>> =>
+          guarded('get', () => getEntry(key), key).then((r) => (E.isLeft(r) ? failed(key, r.left) : E.right(found(key, r.right))))
+  return { softExpiry: getEntry !== undefined, readEntry, lookupEntry, expiresIn }
 }
 
 export const make = <A>(

@@ -517,6 +517,16 @@ export const opGet = <V>(state: State<V>, key: string, now: number, record: bool
   return state.values[slot] as V
 }
 
+/** Where `opGetEntry` leaves the expiry time of the entry it found (no allocation per read). */
+export const foundExpiry = new Float64Array(1)
+
+/** `opGet`, also leaving the found entry's expiry time (`Infinity`: none) in `foundExpiry[0]`. */
+export const opGetEntry = <V>(state: State<V>, key: string, now: number, record: boolean): V | Miss => {
+  const r = opGet(state, key, now, record)
+  if (r !== MISS) foundExpiry[0] = state.expiries[state.index.get(key)!]!
+  return r
+}
+
 // scratch for `sweepStep`'s results (no allocation per set)
 const sweepOut = new Float64Array(3)
 

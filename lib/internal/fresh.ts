@@ -1,0 +1,259 @@
+/**
+ * The loads of a cache with freshness windows, a ttl computed from the value, or an error policy (the plain path,
+ * `load`, serves every other cache). Each read finds the entry's phase (`Freshness.phase`) from the life the store
+ * says it has left, then:
+ *
+ * - `Fresh`: a hit.
+ * - `RefreshAhead`, `Stale`: the value at once, and one background refresh unless a load of the key is in flight.
+ *   While it runs, the key's state holds the value, so every reader gets it without waiting or asking the store.
+ * - `StaleIfError`, or no entry: a load the caller waits for, shared by every caller of the key; when it fails, the
+ *   error policy decides the answer: the stale value (`serveStale`), a remembered failure (`cacheFor`), or the error.
+ *
+ * A background refresh is a load like any other: it has a generation, so an invalidation, a `set` or a `clear`
+ * during it keeps its result out of the store (law 7), and it leaves no state behind when it settles (law 8). Its
+ * promise never rejects. One answer (`Settled`) is made per load or lookup and shared by its callers; each caller's
+ * own outcome and shape (an `Either` or a value, with or without the outcome) are made from it.
+ *
+ * @internal
+ * @since 0.2.0
+ */
+import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import type { CacheError } from '../CacheError'
+import type { Outcome } from '../CacheEvent'
+import type { Clock } from '../Clock'
+import * as ErrorPolicy from '../ErrorPolicy'
+import * as Freshness from '../Freshness'
+import type { Fetching, KeyState } from './keyState'
+import * as CE from '../CacheError'
+import { accept } from './accept'
+import type { LoadContext } from './accept'
+import { MISS } from './miss'
+import type { Miss } from './miss'
+import type { Negatives } from './negatives'
+
+/**
+ * An API's side of a call: how its function runs (as an `Either` that never rejects), and what a caller gets, made
+ * from the value and its outcome, or from the error.
+ */
+export interface Shape<A, B> {
+  readonly run: (f: never, x: unknown) => Promise<Either<unknown, A>>
+  readonly ok: (outcome: Outcome, value: A) => B
+  /** `own`: the error is the cache's (an `InvalidValue`, say), not the loader's. */
+  readonly fail: (error: unknown, own: boolean) => B | Promise<B>
+}
+
+/** The answer of one load or lookup, shared by its callers. */
+type Settled<A> =
+  | { readonly ok: true; readonly value: A; readonly outcome: Outcome }
+  | { readonly ok: false; readonly error: unknown; readonly own: boolean; readonly outcome: Outcome }
+
+export interface FreshContext<A> extends LoadContext<A> {
+  readonly windows: Freshness.Windows
+  readonly policy: ErrorPolicy.ErrorPolicy
+  readonly clock: Clock
+  readonly negatives: Negatives
+}
+
+/** A run of the loader, as an `Either` that never rejects. */
+type Start<A> = () => Promise<Either<unknown, A>>
+
+export interface FreshLoads<A> {
+  readonly fetch: <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>) => Promise<B>
+}
+
+/** The answer of a `Fetching` load for a caller of the plain `TaskEither` path. */
+export const resultOf = (state: Fetching): Promise<Either<unknown, unknown>> =>
+  (state.answer as Promise<Settled<unknown>>).then((s) => (s.ok ? E.right(s.value) : E.left(s.error)))
+
+/** The answer of a `Fetching` load for a caller of the plain `Promise` path. */
+export const valueOf = (state: Fetching): Promise<unknown> =>
+  (state.answer as Promise<Settled<unknown>>).then((s) =>
+    s.ok ? s.value : Promise.reject(s.own ? CE.toError(s.error as CE.CacheError) : s.error)
+  )
+
+const isOwn = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  ((error as { _tag?: unknown })._tag === 'InvalidValue' || (error as { _tag?: unknown })._tag === 'InvalidConfig')
+
+/** The answer of a plain `Loading` load, for a caller of this path. */
+const settledOf = <A>(r: Either<unknown, A>): Settled<A> =>
+  E.isRight(r) ? { ok: true, value: r.right, outcome: 'Miss' } : { ok: false, error: r.left, own: isOwn(r.left), outcome: 'Miss' }
+
+const fetching = (generation: number): Fetching => ({
+  _tag: 'Fetching',
+  generation,
+  answer: undefined as unknown as Promise<unknown>, // set by the caller that began it, in the same turn
+  held: MISS,
+  freshUntil: -Infinity,
+  servableUntil: -Infinity
+})
+
+/** The counters and events of what callers were answered. */
+const tally = <A>(ctx: FreshContext<A>) => {
+  const { counters, emit, listening } = ctx.events
+  return (key: string, outcome: Outcome): void => {
+    switch (outcome) {
+      case 'Hit':
+        counters.hits++
+        if (listening()) emit({ _tag: 'Hit', key })
+        return
+      case 'Stale':
+        counters.stale++
+        if (listening()) emit({ _tag: 'Stale', key })
+        return
+      case 'Deduped':
+        counters.deduped++
+        return
+      case 'NegativeHit':
+        counters.negativeHits++
+        if (listening()) emit({ _tag: 'NegativeHit', key })
+        return
+      default: // a miss is counted when its load begins
+    }
+  }
+}
+
+/** Runs the loader of a load that has begun (`state`), stores its value, or lets the policy answer its failure. */
+const loads = <A>(ctx: FreshContext<A>) => {
+  const { states, report, events, policy, clock, negatives } = ctx
+  const failed = (key: string, state: Fetching, error: unknown, stale: A | Miss, staleUntil: number, background: boolean): Settled<A> => {
+    const current = states.isCurrent(key, state.generation)
+    states.settle(key, state.generation)
+    report.loadFailed(key, error)
+    if (background) {
+      events.counters.refreshFailures++
+      events.emit({ _tag: 'RefreshFailure', key, error })
+    }
+    const now = clock.now()
+    const decision = ErrorPolicy.decide(policy, error, stale !== MISS && now < staleUntil)
+    if (decision._tag === 'ServeStale') return { ok: true, value: stale as A, outcome: 'Stale' }
+    if (decision._tag === 'Remember' && current) negatives.remember(key, error, now + decision.ms, now)
+    return { ok: false, error, own: false, outcome: 'Miss' }
+  }
+  const succeeded = (key: string, state: Fetching, value: A, refreshed: boolean, refused: CacheError | undefined): Settled<A> => {
+    if (states.isCurrent(key, state.generation)) negatives.forget(key)
+    states.settle(key, state.generation)
+    if (refused !== undefined) return { ok: false, error: refused, own: true, outcome: 'Miss' }
+    return { ok: true, value, outcome: refreshed ? 'Refreshed' : 'Miss' }
+  }
+  /** `stale` (servable on failure until `staleUntil`) is the entry this load replaces, if any. */
+  return (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, background: boolean): Promise<Settled<A>> => {
+    report.loaded()
+    const listening = events.listening()
+    const started = listening ? clock.now() : 0
+    return start().then((r) => {
+      if (listening) events.emit({ _tag: 'Load', key, durationMs: clock.now() - started, ok: E.isRight(r) })
+      if (E.isLeft(r)) return failed(key, state, r.left, stale, staleUntil, background)
+      const value = r.right
+      const accepted = accept(ctx, key, state.generation, value)
+      return accepted instanceof Promise
+        ? accepted.then(() => succeeded(key, state, value, stale !== MISS, undefined))
+        : succeeded(key, state, value, stale !== MISS, accepted)
+    })
+  }
+}
+
+export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
+  const { states, access, report, events, windows, policy, clock, negatives } = ctx
+  const { readEntry, expiresIn } = access
+  const count = tally(ctx)
+  const load = loads(ctx)
+
+  /** A caller's answer from a shared one: a joiner of a load's value is `Deduped`. */
+  const finish = <B>(key: string, shape: Shape<A, B>, s: Settled<A>, joined: boolean): B | Promise<B> => {
+    const outcome = joined && (s.outcome === 'Hit' || s.outcome === 'Miss' || s.outcome === 'Refreshed') ? 'Deduped' : s.outcome
+    count(key, outcome)
+    return s.ok ? shape.ok(outcome, s.value) : shape.fail(s.error, s.own)
+  }
+
+  /** Makes `state` hold `value`, an entry with `life` ms left, for the readers that come while it refreshes. */
+  const hold = (state: Fetching, value: A, life: number, now: number): void => {
+    state.held = value
+    state.servableUntil = now + life - windows.staleIfError
+    state.freshUntil = state.servableUntil - windows.staleWhileRevalidate
+  }
+
+  /** A background refresh of `value` (unless a remembered failure holds it back); `state` is the key's, begun. */
+  const refresh = (key: string, state: Fetching, value: A, life: number, start: Start<A>, now: number): void => {
+    hold(state, value, life, now)
+    events.counters.refreshes++
+    if (events.listening()) events.emit({ _tag: 'RefreshStarted', key })
+    state.answer = load(key, state, start, value, now + life, true)
+  }
+
+  /** A load the caller waits for (no entry, or one past its stale window), or the remembered failure instead. */
+  const foreground = (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, now: number): Settled<A> | Promise<Settled<A>> => {
+    const remembered = negatives.get(key, now)
+    if (remembered === undefined) {
+      report.found(key, MISS) // a miss, counted
+      return load(key, state, start, stale, staleUntil, false)
+    }
+    states.settle(key, state.generation)
+    const decision = ErrorPolicy.decide(policy, remembered.error, stale !== MISS && now < staleUntil)
+    return decision._tag === 'ServeStale'
+      ? { ok: true, value: stale as A, outcome: 'Stale' }
+      : { ok: false, error: remembered.error, own: false, outcome: 'NegativeHit' }
+  }
+
+  /** What a lookup found decides, for a key whose state (`state`) was begun for it. */
+  const route = (key: string, state: Fetching, found: A | Miss, life: number, start: Start<A>): Settled<A> | Promise<Settled<A>> => {
+    const now = clock.now()
+    if (found === MISS) return foreground(key, state, start, MISS, now, now)
+    const phase = Freshness.phase(windows, life)
+    if (phase === 'StaleIfError') return foreground(key, state, start, found, now + life, now)
+    if (phase === 'Fresh' || negatives.get(key, now) !== undefined) states.settle(key, state.generation)
+    else refresh(key, state, found, life, start, now)
+    return { ok: true, value: found, outcome: phase === 'Stale' ? 'Stale' : 'Hit' }
+  }
+
+  /** A caller of a key whose state is set: the value it holds, while servable, or the answer it waits for. */
+  const join = <B>(key: string, state: KeyState, shape: Shape<A, B>): Promise<B> => {
+    if (state._tag === 'Loading') {
+      state.result ??= (state.value as Promise<unknown>).then(E.right, E.left)
+      return state.result.then((r) => finish(key, shape, settledOf(r as Either<unknown, A>), true))
+    }
+    if (state.held !== MISS) {
+      const now = clock.now()
+      if (now < state.servableUntil) {
+        const outcome = now < state.freshUntil ? 'Hit' : 'Stale'
+        count(key, outcome)
+        return Promise.resolve(shape.ok(outcome, state.held as A))
+      }
+    }
+    return (state.answer as Promise<Settled<A>>).then((s) => finish(key, shape, s, true))
+  }
+
+  /** A store that cannot answer at once: one lookup for the burst of callers, who share what it decides. */
+  const fetchLater = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>): Promise<B> => {
+    const state = states.begin(key, fetching)
+    const answer = access.lookupEntry(key).then((r) => {
+      if (E.isLeft(r)) report.storeFailed(r.left)
+      const found = E.isLeft(r) || r.right === MISS ? MISS : r.right
+      return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, () => shape.run(f as never, x))
+    })
+    state.answer = answer
+    return answer.then((s) => finish(key, shape, s, false))
+  }
+
+  const fetch = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>): Promise<B> => {
+    const state = states.size() === 0 ? undefined : states.get(key)
+    if (state !== undefined) return join(key, state, shape)
+    if (readEntry === undefined) return fetchLater(key, f, x, shape)
+    const found = readEntry(key)
+    const life = found === MISS ? 0 : (expiresIn[0] as number)
+    if (found !== MISS && Freshness.phase(windows, life) === 'Fresh') {
+      count(key, 'Hit')
+      return Promise.resolve(shape.ok('Hit', found))
+    }
+    const begun = states.begin(key, fetching)
+    const s = route(key, begun, found, life, () => shape.run(f as never, x))
+    if (s instanceof Promise) {
+      begun.answer = s
+      return s.then((settled) => finish(key, shape, settled, false))
+    }
+    return Promise.resolve(finish(key, shape, s, false))
+  }
+  return { fetch }
+}
