@@ -20,7 +20,21 @@ export {
    * @category combinators
    * @since 0.1.0
    */
-  withCacheAsync
+  withCacheAsync,
+  /**
+   * `withCache`, answering `{ value, outcome }`.
+   *
+   * @category combinators
+   * @since 0.2.0
+   */
+  withCacheOutcome,
+  /**
+   * `withCacheAsync`, answering `{ value, outcome }`.
+   *
+   * @category combinators
+   * @since 0.2.0
+   */
+  withCacheAsyncOutcome
 } from './withCache'
 export {
   /**
@@ -84,6 +98,20 @@ export * as CacheEvent from './CacheEvent'
  * @since 0.2.0
  */
 export * as Config from './Config'
+/**
+ * What a cache does when its loader fails: propagate, serve stale, remember the failure for a while.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as ErrorPolicy from './ErrorPolicy'
+/**
+ * An entry's life as data: fresh, stale-while-revalidate, stale-if-error, refresh-ahead.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as Freshness from './Freshness'
 /**
  * Injected time: the system clock and a manual clock for tests.
  *

@@ -12,6 +12,7 @@ import { left } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type { Cache } from './Cache'
 import type { CacheError } from './CacheError'
+import type { WithOutcome } from './CacheEvent'
 import { engineOf } from './internal/engine'
 import { named, reject, runTaskEither } from './internal/run'
 
@@ -109,6 +110,74 @@ export const withCacheAsync = <A, Args extends ReadonlyArray<unknown>>(cache: Ca
     return named(f, (...args: P) => {
       const key = keyOfArgs(args)
       return typeof key === 'string' ? fetchValue(key, call, args) : reject(key)
+    })
+  }
+}
+
+/**
+ * `withCache`, answering how each call was answered too: `{ value, outcome }`, with `outcome` one of `Hit`, `Miss`,
+ * `Stale`, `Deduped`, `Refreshed` and `NegativeHit` (see `CacheEvent.Outcome`). The same calls, the same single
+ * flight and the same errors as `withCache`; for metrics per call site, or for a response header such as
+ * `X-Cache: HIT`.
+ *
+ * @example
+ * import { Cache, KeyCodec, withCacheOutcome } from 'best-simple-cache'
+ * import * as TE from 'fp-ts/TaskEither'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const squares = Cache.unsafeMake({ name: 'square', codec: t.number, key: KeyCodec.int })
+ * const square = withCacheOutcome(squares)((n: number) => TE.right(n * n))
+ *
+ * async function main() {
+ *   assert.deepStrictEqual(await square(4)(), E.right({ value: 16, outcome: 'Miss' }))
+ *   assert.deepStrictEqual(await square(4)(), E.right({ value: 16, outcome: 'Hit' }))
+ * }
+ * main()
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const withCacheOutcome = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const { keyOfArgs, fetchResultOutcome } = engineOf<A>(cache, 'withCacheOutcome')
+  return <P extends Args, E>(f: (...args: P) => TaskEither<E, A>): ((...args: P) => TaskEither<E | CacheError, WithOutcome<A>>) => {
+    const run = (args: P) => runTaskEither(() => f(...args))
+    return named(f, (...args: P) => () => {
+      const key = keyOfArgs(args)
+      return typeof key === 'string' ? fetchResultOutcome(key, run, args) : Promise.resolve(left(key))
+    })
+  }
+}
+
+/**
+ * `withCacheAsync`, answering `{ value, outcome }` (see `withCacheOutcome`).
+ *
+ * @example
+ * import { Cache, KeyCodec, withCacheAsyncOutcome } from 'best-simple-cache'
+ * import * as t from 'io-ts'
+ * import * as assert from 'assert'
+ *
+ * const squares = Cache.unsafeMake({ name: 'square', codec: t.number, key: KeyCodec.int })
+ * const square = withCacheAsyncOutcome(squares)(async (n: number) => n * n)
+ *
+ * async function main() {
+ *   const [a, b] = await Promise.all([square(3), square(3)])
+ *   assert.deepStrictEqual([a.outcome, b.outcome], ['Miss', 'Deduped'])
+ *   assert.deepStrictEqual((await square(3)).outcome, 'Hit')
+ * }
+ * main()
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const withCacheAsyncOutcome = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
+  const { keyOfArgs, fetchValueOutcome } = engineOf<A>(cache, 'withCacheAsyncOutcome')
+  return <P extends Args>(f: (...args: P) => Promise<A> | A): ((...args: P) => Promise<WithOutcome<A>>) => {
+    const call = (args: P) => f(...args)
+    return named(f, (...args: P) => {
+      const key = keyOfArgs(args)
+      return typeof key === 'string' ? fetchValueOutcome(key, call, args) : reject(key)
     })
   }
 }

@@ -161,9 +161,9 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
   const count = tally(ctx)
   const load = loads(ctx)
 
-  /** A caller's answer from a shared one: a joiner of a load's value is `Deduped`. */
+  /** A caller's answer from a shared one: a joiner of a load's value is `Deduped` (of a lookup's hit, a `Hit`). */
   const finish = <B>(key: string, shape: Shape<A, B>, s: Settled<A>, joined: boolean): B | Promise<B> => {
-    const outcome = joined && (s.outcome === 'Hit' || s.outcome === 'Miss' || s.outcome === 'Refreshed') ? 'Deduped' : s.outcome
+    const outcome = joined && (s.outcome === 'Miss' || s.outcome === 'Refreshed') ? 'Deduped' : s.outcome
     count(key, outcome)
     return s.ok ? shape.ok(outcome, s.value) : shape.fail(s.error, s.own)
   }

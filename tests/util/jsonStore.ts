@@ -59,6 +59,14 @@ export const jsonStore =
           const entry = raw.get(key)
           return entry === undefined || context.clock.now() >= entry.expiresAt ? E.right(O.none) : decode(key, entry.json)
         }),
+      getEntry: (key) => () =>
+        later('get', key, () => {
+          const entry = raw.get(key)
+          const now = context.clock.now()
+          if (entry === undefined || now >= entry.expiresAt) return E.right(O.none)
+          const expiresIn = entry.expiresAt === Infinity ? undefined : entry.expiresAt - now
+          return E.map(O.map((value: A) => ({ value, expiresIn })))(decode(key, entry.json))
+        }),
       set: (key, value, ttl) => () =>
         later('set', key, () => {
           raw.set(key, {
