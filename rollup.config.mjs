@@ -1,17 +1,24 @@
-// Builds dist/ from lib/: one output file per source module (preserveModules), in two formats, each with its own
-// declarations, so that Node (ESM and CJS), bundlers and TypeScript (node10, node16, bundler) all find their file.
+// Builds dist/ from lib/: one output file per source module (preserveModules), in three formats, so that Node (ESM
+// and CJS), bundlers and TypeScript (node10, node16, bundler) all find their file.
 //
-//   dist/esm/*.mjs + *.d.mts   ESM; imports of fp-ts/io-ts point at their CommonJS files with an extension
-//   dist/cjs/*.cjs + *.d.cts   CommonJS
+//   dist/esm/*.mjs + *.d.mts   Node ESM (`import` condition); imports of fp-ts/io-ts point at their CommonJS files
+//   dist/cjs/*.cjs + *.d.cts   CommonJS (`require` condition)
+//   dist/module/*.mjs          bundlers (`module` condition, ahead of `import`; its types are dist/esm's .d.mts);
+//                              imports of fp-ts/io-ts point at their ES module files, which a bundler can tree-shake
 //
 // fp-ts and io-ts are peer dependencies and stay external. They publish no `exports` map, so native ESM can
-// neither import a directory (`fp-ts/Option`) nor guess an extension (`fp-ts/lib/Option`). The ESM build therefore
-// rewrites every import of them to the file Node can load: `fp-ts/Option` -> `fp-ts/lib/Option.js`,
+// neither import a directory (`fp-ts/Option`) nor guess an extension (`fp-ts/lib/Option`). The Node ESM build
+// therefore rewrites every import of them to the file Node can load: `fp-ts/Option` -> `fp-ts/lib/Option.js`,
 // `io-ts` -> `io-ts/lib/index.js`. The CJS build uses `fp-ts/lib/Option`, which `require` resolves directly.
+// Their `es6/` files are ES modules in packages without `"type": "module"`, so Node takes them for CommonJS (or,
+// where it detects ES syntax, fails on their imports of each other, which have no extension: `./Applicative`). Only
+// a bundler can load them, so only the bundler build imports them, as `fp-ts/es6/Option.js` (with the extension,
+// which webpack requires in an .mjs file).
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 
-const input = 'lib/index.ts'
+/** The package's entry points, one line each (`best-simple-cache` is lib/index.ts). */
+const input = ['lib/index.ts']
 const peers = ['fp-ts', 'io-ts']
 
 /** The peer a module id belongs to, and the subpath after it (`''` for the package root). */
@@ -27,14 +34,14 @@ const external = (id) => peerOf(id) !== undefined || id.startsWith('node:')
 
 /**
  * The specifier the output uses for a peer import: `fp-ts/X`, `fp-ts/lib/X`, `fp-ts/lib/X.js` all become
- * `fp-ts/lib/X` plus `extension`; the package root becomes `lib/index`.
+ * `fp-ts/<folder>/X` plus `extension`; the package root becomes `<folder>/index`.
  */
-const peerPath = (extension) => (id) => {
+const peerPath = (folder, extension) => (id) => {
   const peer = peerOf(id)
   if (peer === undefined) return id
   const module = peer.subpath.replace(/^lib\//, '').replace(/\.js$/, '') || 'index'
   if (module.startsWith('es6/')) throw new Error(`import ${id} from lib/ instead: es6/ is not a Node module`)
-  return `${peer.name}/lib/${module}${extension}`
+  return `${peer.name}/${folder}/${module}${extension}`
 }
 
 /**
@@ -62,8 +69,9 @@ const rootTypes = () => ({
   }
 })
 
-const esmPaths = peerPath('.js')
-const cjsPaths = peerPath('')
+const esmPaths = peerPath('lib', '.js')
+const cjsPaths = peerPath('lib', '')
+const modulePaths = peerPath('es6', '.js')
 
 const jsOutput = {
   preserveModules: true,
@@ -92,6 +100,13 @@ export default [
         exports: 'named',
         interop: 'auto',
         paths: cjsPaths
+      },
+      {
+        ...jsOutput,
+        dir: 'dist/module',
+        format: 'es',
+        entryFileNames: '[name].mjs',
+        paths: modulePaths
       }
     ]
   },

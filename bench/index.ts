@@ -446,7 +446,7 @@ const main = async (): Promise<void> => {
   for (const m of measures) printMeasure(m)
 
   const goals = measures.flatMap((m) => m.goals)
-  console.log('\nGoals (design.md section 4):')
+  console.log('\nGoals (defined in bench/measures/):')
   for (const g of goals) console.log(`  ${goalLine(g)}`)
   console.log(`  ${goals.filter((g) => g.met === true).length} of ${goals.length} met`)
 

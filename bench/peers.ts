@@ -28,7 +28,7 @@ export interface Peers {
 
 const versionOf = (name: string): string | undefined => {
   try {
-    const file = path.join(__dirname, '..', 'node_modules', ...name.split('/'), 'package.json')
+    const file = path.join(__dirname, 'node_modules', ...name.split('/'), 'package.json')
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version
   } catch {
     return undefined

@@ -26,53 +26,65 @@ const users = Cache.unsafeMake({
   config: { ttl: 60_000, maxSize: 1000 }
 })
 
-// A pretend database behind a slow API.
+// A pretend database behind a slow API (300 ms a call), counting its calls.
 const db = new Map<number, User>([
   [42, { id: 42, name: 'Alice' }],
   [7, { id: 7, name: 'Bo' }]
 ])
 let apiCalls = 0
-const slowly = <A>(a: A): Promise<A> => new Promise((resolve) => setTimeout(() => resolve(a), 300))
+const slowly = <A>(answer: () => A): Promise<A> => {
+  apiCalls++
+  return new Promise((resolve) => setTimeout(resolve, 300)).then(answer)
+}
+const api = {
+  fetchUser: (id: number): Promise<User> =>
+    slowly(() => {
+      const user = db.get(id)
+      if (user === undefined) throw new Error(`no user ${id}`)
+      return user
+    }),
+  saveUser: (id: number, name: string): Promise<void> => slowly(() => void db.set(id, { id, name }))
+}
 
 // 4. Cache the reader.
-const getUser = withCacheAsync(users)(async ({ userId }: { userId: number }): Promise<User> => {
-  apiCalls++
-  const user = db.get(userId)
-  if (user === undefined) throw new Error(`no user ${userId}`)
-  return slowly(user)
-})
+const getUser = withCacheAsync(users)(({ userId }: { userId: number }): Promise<User> => api.fetchUser(userId))
 
-// 5. Writers: one drops the entry, the other reloads it.
-const updateUser = invalidateAfterAsync(users)(async ({ userId, name }: { userId: number; name: string }) => {
-  db.set(userId, { id: userId, name })
-  return slowly(undefined)
-})
-const renameUser = refreshAfterByAsync(users, getUser)(async ({ userId, name }: { userId: number; name: string }) => {
-  db.set(userId, { id: userId, name })
-})
+// 5. Writers: one drops the entry, the other reloads it through getUser.
+const updateUser = invalidateAfterAsync(users)(({ userId, name }: { userId: number; name: string }) =>
+  api.saveUser(userId, name)
+)
+const renameUser = refreshAfterByAsync(users, getUser)(({ userId, name }: { userId: number; name: string }) =>
+  api.saveUser(userId, name)
+)
 
-const timed = async <A>(label: string, run: () => Promise<A>): Promise<A> => {
+/** Runs one step and prints one line: what it did, how long it took, how many API calls it made, and its answer. */
+const step = async <A>(label: string, run: () => Promise<A>): Promise<void> => {
+  const calls = apiCalls
   const start = performance.now()
-  const a = await run()
-  console.log(`${label.padEnd(34)} ${(performance.now() - start).toFixed(1).padStart(7)} ms  ${typeof a === 'string' ? a : JSON.stringify(a)}`)
-  return a
+  const answer = await run().then(
+    (a) => (a === undefined ? 'done' : typeof a === 'string' ? a : JSON.stringify(a)),
+    (e: Error) => `failed: ${e.message}`
+  )
+  const ms = (performance.now() - start).toFixed(1).padStart(6)
+  const made = apiCalls - calls
+  console.log(`${label.padEnd(44)} ${ms} ms  ${made} API call${made === 1 ? ' ' : 's'}  ${answer}`)
 }
 
 async function main(): Promise<void> {
-  await timed('getUser(42), first call (miss)', () => getUser({ userId: 42 }))
-  await timed('getUser(42), second call (hit)', () => getUser({ userId: 42 }))
-  const before = apiCalls
-  await timed('10 concurrent getUser(7)', async () => {
+  await step('getUser(42): a miss, loaded', () => getUser({ userId: 42 }))
+  await step('getUser(42): a hit', () => getUser({ userId: 42 }))
+  await step('10 concurrent getUser(7): single flight', async () => {
     const all = await Promise.all(Array.from({ length: 10 }, () => getUser({ userId: 7 })))
-    return `${all.length} x ${JSON.stringify(all[0])}, ${apiCalls - before} call to the API`
+    return `${all.length} x ${JSON.stringify(all[0])}`
   })
-  await timed('getUser(99), no such user', () => getUser({ userId: 99 }).catch((e: Error) => e.message))
-  await timed('getUser(99) again (not cached)', () => getUser({ userId: 99 }).catch((e: Error) => e.message))
-  await timed('updateUser(42, "Alicia")', () => updateUser({ userId: 42, name: 'Alicia' }))
-  await timed('getUser(42) after the update', () => getUser({ userId: 42 }))
-  await timed('renameUser(42, "Ally")', () => renameUser({ userId: 42, name: 'Ally' }))
-  await timed('getUser(42) after the rename (hit)', () => getUser({ userId: 42 }))
-  console.log('stats:', await users.stats())
+  await step('getUser(99): an error', () => getUser({ userId: 99 }))
+  await step('getUser(99) again: errors are not cached', () => getUser({ userId: 99 }))
+  await step('updateUser(42, "Alicia"): saves, invalidates', () => updateUser({ userId: 42, name: 'Alicia' }))
+  await step('getUser(42): a miss, loads the new name', () => getUser({ userId: 42 }))
+  await step('renameUser(42, "Ally"): saves, reloads', () => renameUser({ userId: 42, name: 'Ally' }))
+  await step('getUser(42): a hit, the refreshed name', () => getUser({ userId: 42 }))
+  const stats = await users.stats()
+  console.log(`stats: ${Object.entries(stats).map(([name, n]) => `${name} ${n}`).join(', ')}`)
 }
 
 main().catch((e: unknown) => {

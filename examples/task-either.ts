@@ -1,10 +1,11 @@
 /**
  * The same cache from an fp-ts program: loaders return `TaskEither`, errors stay typed, and the cached functions
- * compose with `pipe` and `flow`. Run it with `npx ts-node examples/task-either.ts`.
+ * compose with `pipe` and `flow`. Run it with `npx ts-node examples/task-either.ts`. fp-ts is imported by file
+ * (`fp-ts/lib/TaskEither.js`), which works in ES modules and CommonJS alike (see the README).
  */
-import * as E from 'fp-ts/Either'
-import { flow, pipe } from 'fp-ts/function'
-import * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/lib/Either.js'
+import { flow, pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import { Cache, CacheError, Clock, KeyCodec, invalidateAfter, withCache } from '../lib'
 

@@ -26,7 +26,7 @@ import type { Option } from 'fp-ts/Option'
 import type { Task } from 'fp-ts/Task'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import * as CE from './CacheError'
-import type { CacheError, KeyEncodeFailure } from './CacheError'
+import type { KeyEncodeFailure } from './CacheError'
 import type * as CacheEvents from './CacheEvent'
 import * as Clock from './Clock'
 import type * as Config from './Config'
@@ -283,12 +283,10 @@ export type CacheEvent = CacheEvents.CacheEvent
  */
 export type Stats = CacheEvents.Stats
 
-export type {
-  /**
-   * The error type of cache operations, re-exported for convenience.
-   *
-   * @category utils
-   * @since 0.1.0
-   */
-  CacheError
-}
+/**
+ * The error type of cache operations (the union of the `CacheError` module), re-exported for convenience.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type CacheError = CE.CacheError

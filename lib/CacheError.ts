@@ -87,6 +87,32 @@ export interface UnexpectedError {
 }
 
 /**
+ * A caller waited `ms` milliseconds (the config's `timeout.hard`) for a load and gave up. The load goes on, and its
+ * value is still stored unless the key was invalidated, set or cleared meanwhile.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface LoadTimeout {
+  readonly _tag: 'LoadTimeout'
+  readonly key: string
+  readonly ms: number
+}
+
+/**
+ * The caller's `AbortSignal` was aborted before its answer came. The load it waited for is aborted only when every
+ * caller of it has left.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Aborted {
+  readonly _tag: 'Aborted'
+  readonly key: string
+  readonly reason: unknown
+}
+
+/**
  * Every error of the cache itself.
  *
  * @category model
@@ -99,6 +125,8 @@ export type CacheError =
   | KeyEncodeFailure
   | InvalidConfig
   | UnexpectedError
+  | LoadTimeout
+  | Aborted
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -172,6 +200,28 @@ export const invalidConfig = (cache: string, fields: InvalidConfig['fields']): C
 })
 
 /**
+ * Makes a `LoadTimeout`.
+ *
+ * @example
+ * import { CacheError } from 'best-simple-cache'
+ * import * as assert from 'assert'
+ *
+ * assert.strictEqual(CacheError.message(CacheError.loadTimeout('7', 250)), 'gave up on the load of key "7" after 250 ms')
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const loadTimeout = (key: string, ms: number): CacheError => ({ _tag: 'LoadTimeout', key, ms })
+
+/**
+ * Makes an `Aborted`.
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const aborted = (key: string, reason: unknown): CacheError => ({ _tag: 'Aborted', key, reason })
+
+/**
  * Makes an `UnexpectedError`.
  *
  * @category constructors
@@ -224,6 +274,10 @@ export const message = (e: CacheError): string => {
       return `invalid config for cache ${show(e.cache)}: ${e.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`
     case 'UnexpectedError':
       return `the cached function threw: ${causeMessage(e.cause)}`
+    case 'LoadTimeout':
+      return `gave up on the load of key ${show(e.key)} after ${e.ms} ms`
+    case 'Aborted':
+      return `the call for key ${show(e.key)} was aborted${e.reason === undefined ? '' : `: ${causeMessage(e.reason)}`}`
   }
 }
 

@@ -27,6 +27,8 @@ import type { CacheError } from './CacheError'
  * - `Stale`: a stale entry was served at once (stale-while-revalidate, or stale-if-error after a failed load).
  * - `RefreshStarted`: a background refresh of the key began (the entry was stale, or in its refresh-ahead window).
  * - `NegativeHit`: a remembered failure was answered without running the loader (`ErrorPolicy.cacheFor`).
+ * - `Timeout`: a caller stopped waiting for a load (`timeout.soft`: it got the stale value; `timeout.hard`: a
+ *   `LoadTimeout`); the load went on.
  * - `Load`: a run of the loader ended, after `durationMs` (`ok` false when it failed); emitted only while somebody
  *   listens, so a user can export load latencies.
  *
@@ -67,6 +69,7 @@ export type CacheEvent =
   | { readonly _tag: 'RefreshStarted'; readonly key: string }
   | { readonly _tag: 'NegativeHit'; readonly key: string }
   | { readonly _tag: 'Load'; readonly key: string; readonly durationMs: number; readonly ok: boolean }
+  | { readonly _tag: 'Timeout'; readonly key: string; readonly kind: 'soft' | 'hard' }
 
 /**
  * Counters since the cache was made, and the store's entry count where the store can tell.
@@ -80,7 +83,8 @@ export type CacheEvent =
  * - `deduped`: callers that joined a load in flight instead of starting one; `fenced`: loads whose result was not
  *   stored because their key was invalidated, set or cleared meanwhile.
  * - `stale`: stale values served; `refreshes`: background refreshes started; `refreshFailures`: those that failed;
- *   `negativeHits`: remembered failures answered without running the loader.
+ *   `negativeHits`: remembered failures answered without running the loader; `timeouts`: callers that stopped
+ *   waiting for a load (`Timeout` events).
  *
  * @category model
  * @since 0.2.0
@@ -101,6 +105,7 @@ export interface Stats {
   readonly refreshes: number
   readonly refreshFailures: number
   readonly negativeHits: number
+  readonly timeouts: number
   readonly size?: number
 }
 

@@ -26,6 +26,11 @@ import type { IO } from 'fp-ts/IO'
  */
 export interface Clock {
   readonly now: IO<number>
+  /**
+   * Calls `f` once, `ms` milliseconds from now on this clock, unless the answered function cancels it first. A
+   * timer never keeps the process alive. Needed only by a cache with loader timeouts.
+   */
+  readonly timer?: (ms: number, f: () => void) => () => void
 }
 
 /**
@@ -37,6 +42,7 @@ export interface Clock {
 export interface ManualClock extends Clock {
   /** Moves time forward by `ms` milliseconds (negative steps are ignored, time never goes back). */
   readonly advance: (ms: number) => IO<void>
+  readonly timer: (ms: number, f: () => void) => () => void
 }
 
 // -------------------------------------------------------------------------------------
@@ -57,7 +63,14 @@ export interface ManualClock extends Clock {
  * @category constructors
  * @since 0.1.0
  */
-export const system: Clock = { now: () => performance.now() }
+export const system: Clock = { now: () => performance.now(), timer: (ms, f) => processTimer(ms, f) }
+
+/** A `setTimeout` that does not keep the process alive (`unref`, where the runtime has it). */
+const processTimer = (ms: number, f: () => void): (() => void) => {
+  const timer = setTimeout(f, ms)
+  if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref()
+  return () => clearTimeout(timer)
+}
 
 /** Every 32nd read of a `coarse` clock that answers from its cache checks the process clock instead. */
 const CHECK_EVERY = 32
@@ -107,6 +120,7 @@ export const coarse = (resolution = 1): Clock => {
     cached = undefined
   }
   return {
+    timer: processTimer,
     now: () => {
       if (cached !== undefined) {
         if (++reads < CHECK_EVERY) return cached
@@ -131,16 +145,20 @@ export const coarse = (resolution = 1): Clock => {
 }
 
 /**
- * A clock for tests: starts at `start` and moves only with `advance`. A `start` that is not a finite number throws
- * a `RangeError`.
+ * A clock for tests: starts at `start` and moves only with `advance`, which also runs the timers that fall due on
+ * the way, in the order they fall due, each at its own time. A `start` that is not a finite number throws a
+ * `RangeError`.
  *
  * @example
  * import { Clock } from 'best-simple-cache'
  * import * as assert from 'assert'
  *
  * const clock = Clock.manual(1000)
+ * const fired: Array<number> = []
+ * clock.timer(100, () => fired.push(clock.now()))
  * clock.advance(250)()
  * assert.strictEqual(clock.now(), 1250)
+ * assert.deepStrictEqual(fired, [1100])
  *
  * @category constructors
  * @since 0.1.0
@@ -150,10 +168,27 @@ export const manual = (start = 0): ManualClock => {
     throw new RangeError(`Clock.manual: start must be a finite number, got ${String(start)}`)
   }
   let t = start
+  // pending timers, by due time (then by when they were set)
+  let timers: Array<{ readonly due: number; readonly f: () => void }> = []
   return {
     now: () => t,
     advance: (ms) => () => {
-      if (ms > 0) t += ms
+      if (!(ms > 0)) return
+      const end = t + ms
+      for (let next = timers[0]; next !== undefined && next.due <= end; next = timers[0]) {
+        timers = timers.slice(1)
+        t = next.due
+        next.f()
+      }
+      t = end
+    },
+    timer: (ms, f) => {
+      const timer = { due: t + Math.max(0, ms), f }
+      const at = timers.findIndex((other) => other.due > timer.due)
+      timers = at < 0 ? [...timers, timer] : [...timers.slice(0, at), timer, ...timers.slice(at)]
+      return () => {
+        timers = timers.filter((other) => other !== timer)
+      }
     }
   }
 }

@@ -68,7 +68,10 @@ const ErrorPolicyCodec = /*#__PURE__*/ new t.Type<ErrorPolicy.ErrorPolicy, unkno
  * - `staleWhileRevalidate`, `staleIfError`, `refreshAhead`: the windows of an entry's life, in milliseconds (see
  *   the `Freshness` module); each needs a `ttl`, and `refreshAhead` must be less than a constant one;
  * - `errorPolicy`: what a failed load answers (see `ErrorPolicy`); the default is `ErrorPolicy.propagate`, or
- *   `ErrorPolicy.serveStale` when `staleIfError` is set.
+ *   `ErrorPolicy.serveStale` when `staleIfError` is set;
+ * - `timeout`: `{ soft?, hard? }` in milliseconds, how long a caller waits for a load: after `soft`, a caller with a
+ *   stale value at hand gets it; after `hard`, every caller gets a `LoadTimeout`. The load goes on either way, and
+ *   its value is stored unless its key was invalidated meanwhile. `soft` must be less than `hard`.
  *
  * @example
  * import { Config } from 'best-simple-cache'
@@ -90,7 +93,8 @@ export const Config = /*#__PURE__*/ t.partial(
     staleWhileRevalidate: NonNegativeFinite,
     staleIfError: NonNegativeFinite,
     refreshAhead: NonNegativeFinite,
-    errorPolicy: ErrorPolicyCodec
+    errorPolicy: ErrorPolicyCodec,
+    timeout: t.exact(t.partial({ soft: NonNegativeFinite, hard: NonNegativeFinite }), 'Timeout')
   },
   'Config'
 )
@@ -109,6 +113,7 @@ export interface Config<A = unknown> {
   readonly staleIfError?: number
   readonly refreshAhead?: number
   readonly errorPolicy?: ErrorPolicy.ErrorPolicy
+  readonly timeout?: { readonly soft?: number; readonly hard?: number }
 }
 
 /**
@@ -122,6 +127,8 @@ export interface ResolvedConfig<A = unknown> extends Freshness.Windows {
   readonly maxSize: number
   readonly disabled: boolean
   readonly errorPolicy: ErrorPolicy.ErrorPolicy
+  /** `0`: no such timeout. */
+  readonly timeout: { readonly soft: number; readonly hard: number }
 }
 
 // -------------------------------------------------------------------------------------
@@ -152,6 +159,8 @@ const windowErrors = (c: Config<unknown>): Array<Field> => {
   if (typeof c.ttl === 'number' && c.refreshAhead !== undefined && c.refreshAhead > 0 && c.refreshAhead >= c.ttl) {
     fields.push({ field: 'refreshAhead', message: `must be less than ttl (${c.ttl}), got ${c.refreshAhead}` })
   }
+  const { soft = 0, hard = 0 } = c.timeout ?? {}
+  if (soft > 0 && hard > 0 && soft >= hard) fields.push({ field: 'timeout.soft', message: `must be less than timeout.hard (${hard}), got ${soft}` })
   return fields
 }
 
@@ -167,7 +176,10 @@ const windowErrors = (c: Config<unknown>): Array<Field> => {
  *
  * assert.deepStrictEqual(
  *   Config.resolve('user', { ttl: 60_000 }),
- *   E.right({ ttl: 60_000, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate })
+ *   E.right({
+ *     ttl: 60_000, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0,
+ *     errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 }
+ *   })
  * )
  * assert.ok(E.isLeft(Config.resolve('user', { ttl: -1 })))
  * assert.ok(E.isLeft(Config.resolve('user', { staleWhileRevalidate: 1000 }))) // no ttl
@@ -195,6 +207,7 @@ export const resolve = <A = unknown>(name: string, input: unknown): Either<Cache
     staleWhileRevalidate: c.staleWhileRevalidate ?? 0,
     staleIfError,
     refreshAhead: c.refreshAhead ?? 0,
-    errorPolicy: c.errorPolicy ?? (staleIfError > 0 ? ErrorPolicy.serveStale : ErrorPolicy.propagate)
+    errorPolicy: c.errorPolicy ?? (staleIfError > 0 ? ErrorPolicy.serveStale : ErrorPolicy.propagate),
+    timeout: { soft: c.timeout?.soft ?? 0, hard: c.timeout?.hard ?? 0 }
   })
 }

@@ -4,8 +4,11 @@
 // - docs-ts prepends `import * as assert from 'assert'` to every example that uses `assert.`, which clashes with
 //   an example that imports assert itself (TS2300). Examples may import it (so they can be copied and run as
 //   they are): the prepended line is dropped from such an example.
+// After generating, it fails when a signature on a page shows `any` (the public types have none: docs-ts 0.8 prints
+// `any` for types it cannot read, such as a variance marker) or an `@internal` member.
 // Called by scripts/docs.sh, which sets up the `src` link docs-ts needs.
 'use strict'
+const fs = require('fs')
 const path = require('path')
 const { main } = require('docs-ts/lib/Core')
 const { capabilities } = require('docs-ts/lib/Production')
@@ -38,13 +41,37 @@ const fileSystem = {
   }
 }
 
+/** A signature line without its comments (a comment line is all comment). */
+const codeOf = (line) => (/^\s*(\/\*\*|\*|\/\/)/.test(line) ? '' : line.replace(/\/\*.*?\*\/|\/\/.*$/g, ''))
+
+/** The lines of the pages' signature blocks that show `any` or an `@internal` member, as `page:line: text`. */
+const badSignatureLines = (modulesDir) => {
+  const bad = []
+  for (const page of fs.readdirSync(modulesDir).filter((f) => f.endsWith('.md'))) {
+    const lines = fs.readFileSync(path.join(modulesDir, page), 'utf8').split('\n')
+    let inSignature = false
+    lines.forEach((line, i) => {
+      if (line === '**Signature**') inSignature = true
+      else if (inSignature && line === '```') inSignature = false
+      else if (inSignature && (/@internal/.test(line) || /\bany\b/.test(codeOf(line))))
+        bad.push(`docs/modules/${page}:${i + 1}: ${line.trim()}`)
+    })
+  }
+  return bad
+}
+
 main({ ...capabilities, fileSystem })().then(
   (result) => {
     if (result._tag === 'Left') {
       console.error(`docs-ts failed:\n${result.left}`)
       process.exit(1)
     }
-    console.log('docs-ts: docs generated, every example type-checked and ran')
+    const bad = badSignatureLines(path.join(process.cwd(), 'docs', 'modules'))
+    if (bad.length > 0) {
+      console.error(`docs: signatures show \`any\` or an @internal member, which the public types do not have:\n${bad.join('\n')}`)
+      process.exit(1)
+    }
+    console.log('docs-ts: docs generated, every example type-checked and ran; no signature shows any or @internal')
   },
   (e) => {
     console.error(e)

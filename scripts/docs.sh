@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generates docs/modules/*.md from the JSDoc in lib/ with docs-ts, which also type-checks and runs every
-# @example. Fails when an example fails, or an export lacks a description or @since (see docs-ts.json).
+# @example. Fails when an example fails, an export lacks a description or @since (see docs-ts.json), or a
+# signature on a page shows `any` or an `@internal` member (scripts/docs-ts.cjs).
 #
 # docs-ts rewrites `from 'best-simple-cache'` in examples to `from '../../src'`, so while it runs a `src` link
 # points at lib/ (git-ignored); the trap removes it however the run ends. docs/examples/ is its scratch folder.

@@ -67,14 +67,14 @@ describe('Cache', () => {
         'invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, or a function of the value that answers one, got -1'
       )
       const u = make({ maxsize: 10 })
-      expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled, staleWhileRevalidate, staleIfError, refreshAhead, errorPolicy\)/)
+      expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled, staleWhileRevalidate, staleIfError, refreshAhead, errorPolicy, timeout\)/)
     })
 
     it('accepts the edge values and fills in defaults', () => {
       const r = make({ ttl: 0, maxSize: 0 })
-      expect(E.isRight(r) && r.right.config).toEqual({ ttl: 0, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate })
+      expect(E.isRight(r) && r.right.config).toEqual({ ttl: 0, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 } })
       const d = make(undefined)
-      expect(E.isRight(d) && d.right.config).toEqual({ ttl: undefined, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate })
+      expect(E.isRight(d) && d.right.config).toEqual({ ttl: undefined, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 } })
     })
 
     it('unsafeMake throws a TypeError with the same message', () => {
@@ -242,6 +242,7 @@ describe('Cache', () => {
         refreshes: 0,
         refreshFailures: 0,
         negativeHits: 0,
+        timeouts: 0,
         size: 1
       })
     })

@@ -458,7 +458,7 @@ describe.each([
           expect(cache.inFlight()).toBe(0)
         }
       ),
-      { numRuns: 200 }
+      { numRuns: 200, ...(process.env.SEED ? { seed: Number(process.env.SEED), path: process.env.FCPATH ?? "", endOnFailure: true } : {}) }
     )
   })
 })

@@ -1,5 +1,5 @@
 /**
- * The keyed semaphore on its own (no goal in design.md; measured so a regression shows): an uncontended
+ * The keyed semaphore on its own (no goal; measured so a regression shows): an uncontended
  * acquire/release around an already-resolved TaskEither, and a contended key with many waiters. The floor is the
  * same task run without the semaphore.
  */
@@ -28,7 +28,7 @@ export const semaphoreMeasures = (cfg: Config): ReadonlyArray<MeasureSpec> => {
       unit: 'ns/op',
       reference: 'floor: await task()',
       goals: [],
-      notes: ['One key, one caller at a time; no goal in design.md (informational).'],
+      notes: ['One key, one caller at a time; no goal (informational).'],
       summarize: leaksFact,
       build: () => {
         const sem = KeyedSemaphore.unsafeMake()
@@ -70,7 +70,7 @@ export const semaphoreMeasures = (cfg: Config): ReadonlyArray<MeasureSpec> => {
       reference: floor2,
       goals: [],
       notes: [
-        `Each round starts ${W} withPermit calls on one key (one holds the permit, the rest queue FIFO) and awaits them all; time per waiter. No goal in design.md (informational).`
+        `Each round starts ${W} withPermit calls on one key (one holds the permit, the rest queue FIFO) and awaits them all; time per waiter. No goal (informational).`
       ],
       summarize: leaksFact,
       build: () => {

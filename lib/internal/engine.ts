@@ -78,6 +78,17 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Ne
   const { counters, emit } = events
   const read = access.read
   const found = (key: string, value: A | Miss): Option<A> => (report.found(key, value) === MISS ? O.none : O.some(value as A))
+  /**
+   * An operation that fences once more when the store has done it: a lookup that began after the first fence, but
+   * before the store's change landed, may have read the old entry, and the state it began must not hand that on.
+   */
+  const fencedAgain = <B>(done: StoreAccess.Answer<B>, fence: () => void): Promise<Either<CacheError, B>> => {
+    if (!(done instanceof Promise)) return Promise.resolve(done)
+    return done.then((r) => {
+      fence()
+      return r
+    })
+  }
   return {
     getByKey: (key: string): Promise<Either<CacheError, Option<A>>> => {
       if (disabled) return Promise.resolve(E.right(O.none))
@@ -93,20 +104,20 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Ne
       if (typeof ttl === 'object') return Promise.resolve(E.left(ttl))
       if (ttl === 0) return Promise.resolve(access.remove(key))
       const w = access.write(key, value, ttl, () => true)
-      return w instanceof Promise ? w.then((r) => report.written(key, r)) : Promise.resolve(report.written(key, w))
+      return fencedAgain(w, () => states.fence(key)).then((r) => report.written(key, r))
     },
     invalidateByKey: (key: string): Promise<Either<CacheError, void>> => {
       states.fence(key)
       negatives.forget(key)
       counters.invalidations++
       emit({ _tag: 'Invalidate', key })
-      return Promise.resolve(access.remove(key))
+      return fencedAgain(access.remove(key), () => states.fence(key))
     },
     clear: (): Promise<Either<CacheError, void>> => {
       states.fenceAll()
       negatives.forgetAll()
       emit({ _tag: 'Clear' })
-      return access.clear()
+      return fencedAgain(access.clear(), states.fenceAll)
     },
     purge: access.purge,
     stats: (): Promise<Stats> =>
@@ -164,9 +175,14 @@ const shapes = {
   }
 } as unknown as Record<'result' | 'value' | 'resultOutcome' | 'valueOutcome', Fresh.Shape<never, never>>
 
-/** Whether a cache needs the freshness path: a window, a ttl computed from the value, or an error policy. */
+/** Whether a cache needs the freshness path: a window, a ttl computed from the value, an error policy, a timeout. */
 const needsFreshPath = <A>(config: ResolvedConfig<A>): boolean =>
-  !config.disabled && (!Freshness.isPlain(config) || typeof config.ttl === 'function' || config.errorPolicy.rules.length > 0)
+  !config.disabled &&
+  (!Freshness.isPlain(config) ||
+    typeof config.ttl === 'function' ||
+    config.errorPolicy.rules.length > 0 ||
+    config.timeout.soft > 0 ||
+    config.timeout.hard > 0)
 
 /**
  * The engine of a cache; a `Left` (an `InvalidConfig` naming `store`) when the config needs what the store cannot
@@ -184,9 +200,13 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
     const message = 'staleWhileRevalidate, staleIfError and refreshAhead need a store that tells an entry\'s remaining life (Store.getEntry)'
     return E.left(CE.invalidConfig(name, [{ field: 'store', message }]))
   }
+  const { soft, hard } = config.timeout
+  if ((soft > 0 || hard > 0) && typeof options.clock.timer !== 'function') {
+    return E.left(CE.invalidConfig(name, [{ field: 'clock', message: 'timeout needs a clock with timers (Clock.timer)' }]))
+  }
   const ctx: LoadContext<A> = { codec, ...storedTtl(name, config), disabled: config.disabled, states, access, report, events }
   const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
-  const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives })
+  const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives, timeout: config.timeout })
   const plain = Load.make(ctx)
   const via = <B>(shape: Fresh.Shape<never, never>) => (key: string, f: unknown, x: unknown) =>
     fresh.fetch(key, f, x, shape as unknown as Fresh.Shape<A, B>)

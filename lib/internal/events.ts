@@ -35,7 +35,8 @@ export const make = (onEvent: ((event: CacheEvent) => void) | undefined): Events
     stale: 0,
     refreshes: 0,
     refreshFailures: 0,
-    negativeHits: 0
+    negativeHits: 0,
+    timeouts: 0
   }
   return {
     counters,

@@ -53,6 +53,8 @@ export interface FreshContext<A> extends LoadContext<A> {
   readonly policy: ErrorPolicy.ErrorPolicy
   readonly clock: Clock
   readonly negatives: Negatives
+  /** `0`: no such timeout; with any, `clock.timer` is defined. */
+  readonly timeout: { readonly soft: number; readonly hard: number }
 }
 
 /** A run of the loader, as an `Either` that never rejects. */
@@ -87,7 +89,8 @@ const fetching = (generation: number): Fetching => ({
   answer: undefined as unknown as Promise<unknown>, // set by the caller that began it, in the same turn
   held: MISS,
   freshUntil: -Infinity,
-  servableUntil: -Infinity
+  servableUntil: -Infinity,
+  fallback: MISS
 })
 
 /** The counters and events of what callers were answered. */
@@ -188,6 +191,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     const remembered = negatives.get(key, now)
     if (remembered === undefined) {
       report.found(key, MISS) // a miss, counted
+      state.fallback = stale
       return load(key, state, start, stale, staleUntil, false)
     }
     states.settle(key, state.generation)
@@ -208,6 +212,40 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     return { ok: true, value: found, outcome: phase === 'Stale' ? 'Stale' : 'Hit' }
   }
 
+  /**
+   * A caller's wait for a load: past `timeout.soft` it gets the stale value the load would replace, if there is
+   * one; past `timeout.hard`, a `LoadTimeout`. The load goes on; the timers end with the wait.
+   */
+  const deadline = (key: string, state: Fetching, answer: Promise<Settled<A>>): Promise<Settled<A>> => {
+    const { soft, hard } = ctx.timeout
+    if (soft === 0 && hard === 0) return answer
+    const timer = clock.timer as NonNullable<Clock['timer']>
+    return new Promise((resolve) => {
+      const cancels: Array<() => void> = []
+      let waiting = true
+      const done = (s: Settled<A>): void => {
+        if (!waiting) return
+        waiting = false
+        for (const cancel of cancels) cancel()
+        resolve(s)
+      }
+      const timedOut = (kind: 'soft' | 'hard', s: Settled<A>): void => {
+        events.counters.timeouts++
+        events.emit({ _tag: 'Timeout', key, kind })
+        done(s)
+      }
+      if (soft > 0) {
+        cancels.push(timer(soft, () => {
+          if (state.fallback !== MISS) timedOut('soft', { ok: true, value: state.fallback as A, outcome: 'Stale' })
+        }))
+      }
+      if (hard > 0) {
+        cancels.push(timer(hard, () => timedOut('hard', { ok: false, error: CE.loadTimeout(key, hard), own: true, outcome: 'Miss' })))
+      }
+      void answer.then(done)
+    })
+  }
+
   /** A caller of a key whose state is set: the value it holds, while servable, or the answer it waits for. */
   const join = <B>(key: string, state: KeyState, shape: Shape<A, B>): Promise<B> => {
     if (state._tag === 'Loading') {
@@ -222,7 +260,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
         return Promise.resolve(shape.ok(outcome, state.held as A))
       }
     }
-    return (state.answer as Promise<Settled<A>>).then((s) => finish(key, shape, s, true))
+    return deadline(key, state, state.answer as Promise<Settled<A>>).then((s) => finish(key, shape, s, true))
   }
 
   /** A store that cannot answer at once: one lookup for the burst of callers, who share what it decides. */
@@ -234,7 +272,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
       return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, () => shape.run(f as never, x))
     })
     state.answer = answer
-    return answer.then((s) => finish(key, shape, s, false))
+    return deadline(key, state, answer).then((s) => finish(key, shape, s, false))
   }
 
   const fetch = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>): Promise<B> => {
@@ -251,7 +289,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     const s = route(key, begun, found, life, () => shape.run(f as never, x))
     if (s instanceof Promise) {
       begun.answer = s
-      return s.then((settled) => finish(key, shape, settled, false))
+      return deadline(key, begun, s).then((settled) => finish(key, shape, settled, false))
     }
     return Promise.resolve(finish(key, shape, s, false))
   }

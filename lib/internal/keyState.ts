@@ -56,6 +56,8 @@ export interface Fetching {
   held: unknown
   freshUntil: number
   servableUntil: number
+  /** The stale value a failed (or, past `timeout.soft`, a slow) load answers instead, if any. */
+  fallback: unknown
 }
 
 /** What a key is doing now; an idle key has no state. */
