@@ -3,21 +3,27 @@ import path from 'node:path'
 import * as Clock from '../../lib/Clock'
 
 // The core runs on Node, Bun, Deno and in browsers (scripts/test-runtimes.sh runs the built package on each). The
-// one host-specific call on its path is the `unref` of the coarse clock's timer, feature-detected in lib/Clock.ts:
-// these tests give it the timers of each kind of host, and keep Node-only APIs out of lib/.
+// host-specific calls on its path are the `unref`s of the clocks' timers (the coarse clock's, and `timer` for loader
+// timeouts), feature-detected in lib/Clock.ts: these tests give them the timers of each kind of host, and keep
+// Node-only APIs out of lib/.
 
-/**
- * Runs `body` with `setTimeout` answering `timer` and the process clock stubbed to a fixed time; answers how many
- * timers `body` started.
- */
-const withTimer = (timer: unknown, body: () => void): number => {
+/** What `setTimeout` and `clearTimeout` were called with while `withTimer` ran its body. */
+interface TimerCalls {
+  readonly started: number
+  readonly cleared: Array<unknown>
+}
+
+/** Runs `body` with `setTimeout` answering `timer` and the process clock stubbed to a fixed time. */
+const withTimer = (timer: unknown, body: () => void): TimerCalls => {
   const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout').mockImplementation((() => timer) as never)
+  const clearTimeoutSpy = jest.spyOn(globalThis, 'clearTimeout').mockImplementation(() => undefined)
   const nowSpy = jest.spyOn(performance, 'now').mockImplementation(() => 1000)
   try {
     body()
-    return setTimeoutSpy.mock.calls.length
+    return { started: setTimeoutSpy.mock.calls.length, cleared: clearTimeoutSpy.mock.calls.map(([t]) => t) }
   } finally {
     setTimeoutSpy.mockRestore()
+    clearTimeoutSpy.mockRestore()
     nowSpy.mockRestore()
   }
 }
@@ -28,14 +34,20 @@ const twoReads = (): Array<number> => {
   return [clock.now(), clock.now()]
 }
 
+/** A loader-timeout timer of the system clock, cancelled. */
+const timerCancelled = (): void => {
+  const cancel = Clock.system.timer?.(50, () => undefined)
+  cancel?.()
+}
+
 describe('the core on hosts other than Node', () => {
   it('Clock.coarse works where setTimeout returns a number (browsers), and still starts its timer', () => {
     let reads: Array<number> = []
-    const timers = withTimer(42, () => {
+    const calls = withTimer(42, () => {
       reads = twoReads()
     })
     expect(reads).toEqual([1000, 1000])
-    expect(timers).toBe(1)
+    expect(calls.started).toBe(1)
   })
 
   it('Clock.coarse works where the timer is an object without unref', () => {
@@ -50,6 +62,16 @@ describe('the core on hosts other than Node', () => {
     const unref = jest.fn()
     withTimer({ unref }, twoReads)
     expect(unref).toHaveBeenCalledTimes(1)
+  })
+
+  it('Clock.system.timer starts and cancels a numeric timer (browsers)', () => {
+    expect(withTimer(42, timerCancelled)).toEqual({ started: 1, cleared: [42] })
+  })
+
+  it('Clock.system.timer unrefs its timer where the host has unref, and cancels it', () => {
+    const timer = { unref: jest.fn() }
+    expect(withTimer(timer, timerCancelled)).toEqual({ started: 1, cleared: [timer] })
+    expect(timer.unref).toHaveBeenCalledTimes(1)
   })
 
   it('lib/ calls no Node-only API: no node: import, perf_hooks, process, Buffer, setImmediate or require', () => {
