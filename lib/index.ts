@@ -38,14 +38,16 @@ export {
 } from './withCache'
 export {
   /**
-   * Invalidates the entry named by the arguments after a `TaskEither` write succeeds.
+   * Invalidates the entry named by the arguments (or, with `keyFrom`, by the result) after a `TaskEither` write
+   * succeeds; with `on: 'settled'`, after it fails too.
    *
    * @category combinators
    * @since 0.1.0
    */
   invalidateAfter,
   /**
-   * Invalidates the entry named by the arguments after a `Promise` (or plain) write succeeds.
+   * Invalidates the entry named by the arguments (or, with `keyFrom`, by the result) after a `Promise` (or plain)
+   * write succeeds; with `on: 'settled'`, after it fails too.
    *
    * @category combinators
    * @since 0.1.0
@@ -54,14 +56,32 @@ export {
 } from './invalidateAfter'
 export {
   /**
-   * Invalidates, then reloads through the cached getter, after a `TaskEither` write succeeds.
+   * Stores the entity a `TaskEither` write returns (write-through), fencing loads of its key in flight.
+   *
+   * @category combinators
+   * @since 0.2.0
+   */
+  writeThrough,
+  /**
+   * Stores the entity a `Promise` (or plain) write returns (write-through), fencing loads of its key in flight.
+   *
+   * @category combinators
+   * @since 0.2.0
+   */
+  writeThroughAsync
+} from './writeThrough'
+export {
+  /**
+   * Invalidates, then reloads through the cached getter, after a `TaskEither` write succeeds (or, with
+   * `on: 'settled'`, settles).
    *
    * @category combinators
    * @since 0.1.0
    */
   refreshAfterBy,
   /**
-   * Invalidates, then reloads through the cached getter, after a `Promise` (or plain) write succeeds.
+   * Invalidates, then reloads through the cached getter, after a `Promise` (or plain) write succeeds (or, with
+   * `on: 'settled'`, settles).
    *
    * @category combinators
    * @since 0.1.0

@@ -8,7 +8,11 @@ const assert = require('node:assert/strict')
 const publicNames = [
   'Cache',
   'CacheError',
+  'CacheEvent',
   'Clock',
+  'Config',
+  'ErrorPolicy',
+  'Freshness',
   'KeyCodec',
   'KeyedSemaphore',
   'LruTtl',
@@ -20,7 +24,11 @@ const publicNames = [
   'refreshAfterBy',
   'refreshAfterByAsync',
   'withCache',
-  'withCacheAsync'
+  'withCacheAsync',
+  'withCacheOutcome',
+  'withCacheAsyncOutcome',
+  'writeThrough',
+  'writeThroughAsync'
 ]
 
 const checks = (pkg, { t, E }) => [
