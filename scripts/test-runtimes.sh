@@ -7,8 +7,9 @@
 #   binaries run offline once installed. RUNTIMES_DIR overrides the folder.
 # - Packs the package and installs the tarball into a temporary consumer folder next to links to this project's
 #   fp-ts, io-ts, TypeScript and @types/node, as scripts/test-dist.sh does.
-# - On each runtime: the dist smoke tests (tests/dist/esm.mjs, tests/dist/cjs.cjs) and the README's runnable
-#   programs (scripts/snippets.mjs extract, compiled to ESM JavaScript by tsc, run by tests/runtimes/programs.mjs).
+# - On each runtime: the dist smoke tests (tests/dist/esm.mjs, tests/dist/cjs.cjs) and the runnable programs of
+#   README.md and docs/guides (scripts/snippets.mjs extract, compiled to ESM JavaScript by tsc, run by
+#   tests/runtimes/programs.mjs).
 #   Deno loads the package the way a Deno user with a package.json does: from node_modules
 #   (--node-modules-dir=manual), by bare and by `npm:` specifiers (tests/runtimes/npm-specifier.mjs).
 # - Chromium (Debian's `chromium`, on the PATH): tests/browser/run.mjs bundles a page with esbuild and checks a
@@ -135,28 +136,28 @@ smoke_tests() {
   if [ "$name" = deno ]; then run_counted "$name" npm-specifier.mjs; fi
 }
 
-# --- the README programs -------------------------------------------------------------------------------------------
+# --- the docs' programs (README.md, docs/guides) ----------------------------------------------------------------------
 
 programs="$consumer/programs"
 # Extracts the checked code blocks of the docs and compiles them to ESM JavaScript (.js next to each .ts).
 compile_programs() {
   if [ ! -f scripts/snippets.mjs ]; then
-    not_ok "README programs: scripts/snippets.mjs extracts the docs' code blocks (it is not in this checkout)"
+    not_ok "docs programs: scripts/snippets.mjs extracts the docs' code blocks (it is not in this checkout)"
     return 1
   fi
   local out
   if ! out="$(node scripts/snippets.mjs extract "$programs" 2>&1)"; then
     echo "$out" | sed 's/^/    /'
-    not_ok "README programs: scripts/snippets.mjs extract"
+    not_ok "docs programs: scripts/snippets.mjs extract"
     return 1
   fi
   cp tests/runtimes/programs.tsconfig.json "$programs/tsconfig.json"
   echo '{ "type": "module" }' >"$programs/package.json"
   if out="$(cd "$consumer" && node node_modules/typescript/bin/tsc -p programs 2>&1)"; then
-    ok "README programs compile to ESM JavaScript (tsc, node16, against the packed package)"
+    ok "docs programs (README.md, docs/guides) compile to ESM JavaScript (tsc, node16, against the packed package)"
   else
     echo "$out" | sed 's/^/    /'
-    not_ok "README programs compile to ESM JavaScript (tsc, node16, against the packed package)"
+    not_ok "docs programs (README.md, docs/guides) compile to ESM JavaScript (tsc, node16, against the packed package)"
   fi
 }
 
