@@ -94,7 +94,11 @@ check_version() {
   want="$(pinned_version "$name")"
   runtime_cmd "$name" smoke
   have="$("${cmd[0]}" --version 2>&1 | head -1)"
-  if [[ "$have" == *"$want"* ]]; then ok "$name: the pinned binary runs ($have)"; else not_ok "$name: $want runs (got: $have)"; fi
+  if [[ "$have" == *"$want"* ]]; then
+    ok "$name: the pinned binary runs ($have)"
+  else
+    not_ok "$name: $want runs (got: $have)"
+  fi
 }
 
 # --- the consumer folder -------------------------------------------------------------------------------------------
