@@ -185,7 +185,7 @@ export function make<A>(
  *
  * assert.throws(
  *   () => Cache.unsafeMake({ name: 'user', codec: t.string, key: KeyCodec.int, config: { ttl: Infinity } }),
- *   /invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, or a function of the value that answers one, got Infinity/
+ *   /invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0 \(or a function of the value\), got Infinity/
  * )
  *
  * @category constructors

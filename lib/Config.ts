@@ -29,7 +29,7 @@ const isMilliseconds = (u: unknown): u is number => typeof u === 'number' && Num
 
 /** A number of milliseconds, or a function of the stored value that answers one. */
 const Ttl = /*#__PURE__*/ new t.Type<number | ((value: never) => number), unknown, unknown>(
-  'a finite number of milliseconds >= 0, or a function of the value that answers one',
+  'a finite number of milliseconds >= 0 (or a function of the value)',
   (u): u is number | ((value: never) => number) => isMilliseconds(u) || typeof u === 'function',
   (u, c) => (isMilliseconds(u) || typeof u === 'function' ? t.success(u as number) : t.failure(u, c)),
   t.identity

@@ -17,6 +17,32 @@ import { engineOf } from './internal/engine'
 import { named, reject, runTaskEither } from './internal/run'
 
 // -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The part of an `AbortSignal` a cache uses, for a program whose types have no `AbortSignal` (no DOM, no Node types).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface SignalLike {
+  readonly aborted: boolean
+  readonly reason: unknown
+  addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void
+  removeEventListener(type: 'abort', listener: () => void): void
+}
+
+/**
+ * The platform's `AbortSignal` (from the DOM or the Node types), or `SignalLike` in a program that has neither, so
+ * that the declarations compile everywhere and a loader can hand its signal to `fetch` as it is.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type Signal = typeof globalThis extends { readonly AbortSignal: { readonly prototype: infer S } } ? S : SignalLike
+
+// -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
 
@@ -220,14 +246,14 @@ export const withCacheAsyncOutcome = <A, Args extends ReadonlyArray<unknown>>(ca
 export const withCacheAbortable = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
   const { keyOfArgs, fetchResultAbortable } = engineOf<A>(cache, 'withCacheAbortable')
   return <P extends Args, E>(
-    f: (signal: AbortSignal) => (...args: P) => TaskEither<E, A>
-  ): ((signal: AbortSignal | undefined) => (...args: P) => TaskEither<E | CacheError, A>) => {
-    const run = (args: P, signal: AbortSignal) => runTaskEither(() => f(signal)(...args))
-    return named(f, (signal: AbortSignal | undefined) =>
+    f: (signal: Signal) => (...args: P) => TaskEither<E, A>
+  ): ((signal: Signal | undefined) => (...args: P) => TaskEither<E | CacheError, A>) => {
+    const run = (args: P, signal: AbortSignal) => runTaskEither(() => f(signal as Signal)(...args))
+    return named(f, (signal: Signal | undefined) =>
       (...args: P) =>
       () => {
         const key = keyOfArgs(args)
-        return typeof key === 'string' ? fetchResultAbortable(key, run, args, signal) : Promise.resolve(left(key))
+        return typeof key === 'string' ? fetchResultAbortable(key, run, args, signal as AbortSignal | undefined) : Promise.resolve(left(key))
       }
     )
   }
@@ -265,13 +291,13 @@ export const withCacheAbortable = <A, Args extends ReadonlyArray<unknown>>(cache
 export const withCacheAsyncAbortable = <A, Args extends ReadonlyArray<unknown>>(cache: Cache<A, Args>) => {
   const { keyOfArgs, fetchValueAbortable } = engineOf<A>(cache, 'withCacheAsyncAbortable')
   return <P extends Args>(
-    f: (signal: AbortSignal) => (...args: P) => Promise<A> | A
-  ): ((signal: AbortSignal | undefined) => (...args: P) => Promise<A>) => {
-    const call = (args: P, signal: AbortSignal) => f(signal)(...args)
-    return named(f, (signal: AbortSignal | undefined) =>
+    f: (signal: Signal) => (...args: P) => Promise<A> | A
+  ): ((signal: Signal | undefined) => (...args: P) => Promise<A>) => {
+    const call = (args: P, signal: AbortSignal) => f(signal as Signal)(...args)
+    return named(f, (signal: Signal | undefined) =>
       (...args: P) => {
         const key = keyOfArgs(args)
-        return typeof key === 'string' ? fetchValueAbortable(key, call, args, signal) : reject(key)
+        return typeof key === 'string' ? fetchValueAbortable(key, call, args, signal as AbortSignal | undefined) : reject(key)
       }
     )
   }

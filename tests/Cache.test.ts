@@ -64,7 +64,7 @@ describe('Cache', () => {
     it('says what was expected and what was given', () => {
       const r = make({ ttl: -1 })
       expect(E.isLeft(r) && CE.message(r.left)).toBe(
-        'invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0, or a function of the value that answers one, got -1'
+        'invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0 (or a function of the value), got -1'
       )
       const u = make({ maxsize: 10 })
       expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled, staleWhileRevalidate, staleIfError, refreshAhead, errorPolicy, timeout\)/)

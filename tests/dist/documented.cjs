@@ -24,7 +24,13 @@ const check = (label, module, names) => {
   )
 }
 
-const byName = { withCache: 'withCache', withCacheAsync: 'withCache' }
+// the root functions whose module is not their name (less an `Async`)
+const byName = {
+  withCacheOutcome: 'withCache',
+  withCacheAsyncOutcome: 'withCache',
+  withCacheAbortable: 'withCache',
+  withCacheAsyncAbortable: 'withCache'
+}
 for (const [name, value] of Object.entries(pkg)) {
   if (typeof value === 'object' && value !== null) check(name, name, Object.keys(value))
 }
