@@ -46,7 +46,7 @@ import type { CacheError } from './CacheError'
  * async function main() {
  *   await square(3)
  *   await square(3)
- *   assert.deepStrictEqual(seen, ['Miss', 'Set', 'Hit'])
+ *   assert.deepStrictEqual(seen, ['Miss', 'Load', 'Set', 'Hit'])
  * }
  * main()
  *

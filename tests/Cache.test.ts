@@ -225,7 +225,7 @@ describe('Cache', () => {
       await cache.invalidate(1)()
       leave()
       await f(1)
-      expect(seen).toEqual(['Miss', 'Set', 'Hit', 'Miss', 'LoadFailure', 'Invalidate'])
+      expect(seen).toEqual(['Miss', 'Load', 'Set', 'Hit', 'Miss', 'Load', 'LoadFailure', 'Invalidate'])
       expect(await cache.stats()).toEqual({
         hits: 1,
         misses: 3,

@@ -16,7 +16,7 @@ import { deadAnchors } from './anchors.mjs'
 const docs = fileURLToPath(new URL('..', import.meta.url))
 
 /** The guides, in reading order (file names in docs/guides, without `.md`). */
-const GUIDES = ['keys', 'concurrency', 'fp-ts', 'recipes', 'testing', 'writing-a-store', 'from-python']
+const GUIDES = ['keys', 'concurrency', 'freshness', 'fp-ts', 'recipes', 'testing', 'writing-a-store', 'from-python']
 
 /**
  * Guides that are written on other branches. Until one exists, the sidebar leaves it out and links to it may

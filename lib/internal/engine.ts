@@ -202,7 +202,7 @@ const needsFreshPath = <A>(config: ResolvedConfig<A>): boolean =>
  */
 export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>> => {
   const { name, codec, config, events, store } = options
-  const report = Report.make(events, codec)
+  const report = Report.make(events, codec, options.clock)
   const states = KeyState.make<KeyState.KeyState>()
   const access = StoreAccess.make(store, codec, (key, errors) => {
     events.counters.decodeFailures++

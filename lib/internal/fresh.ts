@@ -166,13 +166,11 @@ const loads = <A>(ctx: FreshContext<A>) => {
   }
   /** `stale` (servable on failure until `staleUntil`) is the entry this load replaces, if any. */
   return (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, background: boolean): Promise<Settled<A>> => {
-    report.loaded()
-    const listening = events.listening()
-    const started = listening ? clock.now() : 0
+    const started = report.loaded()
     // a load whose callers all left while it was looked up starts with its signal aborted
     const controller = start.abortable ? (state.controller ??= new AbortController()) : undefined
     return start.run(controller?.signal).then((r) => {
-      if (listening) events.emit({ _tag: 'Load', key, durationMs: clock.now() - started, ok: E.isRight(r) })
+      report.ended(key, started, E.isRight(r))
       if (E.isLeft(r)) return failed(key, state, r.left, stale, staleUntil, background)
       const value = r.right
       const accepted = accept(ctx, key, state.generation, value)

@@ -40,9 +40,10 @@ const runForResult = <A, E, X>(
   run: (x: X) => Promise<Either<E, A>>,
   x: X
 ): Promise<Either<E | CacheError, A>> => {
-  ctx.report.loaded()
+  const started = ctx.report.loaded()
   return run(x).then((r): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
     const { states } = ctx
+    ctx.report.ended(key, started, E.isRight(r))
     if (E.isLeft(r)) {
       ctx.report.loadFailed(key, r.left)
       states.settle(key, generation)
@@ -63,7 +64,7 @@ const runForValue = <A, X>(
   call: (x: X) => Promise<A> | A,
   x: X
 ): Promise<A> => {
-  ctx.report.loaded()
+  const started = ctx.report.loaded()
   let p: Promise<A>
   try {
     const a = call(x)
@@ -74,6 +75,7 @@ const runForValue = <A, X>(
   const { states } = ctx
   return p.then(
     (value) => {
+      ctx.report.ended(key, started, true)
       const accepted = accept(ctx, key, generation, value)
       if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), value))
       states.settle(key, generation)
@@ -81,6 +83,7 @@ const runForValue = <A, X>(
       return value
     },
     (error: unknown) => {
+      ctx.report.ended(key, started, false)
       ctx.report.loadFailed(key, error)
       states.settle(key, generation)
       throw error
@@ -131,8 +134,11 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   const { joinResult, joinValue } = joiner(counters)
   const fetchResult = <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X): Promise<Either<E | CacheError, A>> => {
     if (disabled) {
-      report.loaded()
-      return run(x).then((r) => (E.isRight(r) && !codec.is(r.right) ? E.left(report.rejected(key, r.right)) : r))
+      const started = report.loaded()
+      return run(x).then((r) => {
+        report.ended(key, started, E.isRight(r))
+        return E.isRight(r) && !codec.is(r.right) ? E.left(report.rejected(key, r.right)) : r
+      })
     }
     const joined = states.size() === 0 ? undefined : states.get(key)
     if (joined !== undefined) return joinResult(joined) as Promise<Either<E | CacheError, A>>

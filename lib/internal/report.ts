@@ -10,6 +10,7 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
+import type { Clock } from '../Clock'
 import type { EntityCodec } from '../Store'
 import type { Events } from './events'
 import { MISS } from './miss'
@@ -24,13 +25,15 @@ export interface Report<A> {
   /** What a write answered (stored, or fenced when its turn came), reported; a `StoreFailure` is passed on. */
   readonly written: (key: string, w: Either<CacheError, boolean>) => Either<CacheError, void>
   readonly fenced: (key: string) => undefined
-  /** A run of the loader. */
-  readonly loaded: () => void
+  /** A run of the loader begins: counted; answers its start time while somebody listens (else `NaN`). */
+  readonly loaded: () => number
+  /** A run of the loader that began at `started` (see `loaded`) ended: a `Load` event with its duration. */
+  readonly ended: (key: string, started: number, ok: boolean) => void
   readonly loadFailed: (key: string, error: unknown) => void
   readonly storeFailed: (error: CacheError) => void
 }
 
-export const make = <A>(events: Events, codec: EntityCodec<A>): Report<A> => {
+export const make = <A>(events: Events, codec: EntityCodec<A>, clock: Clock): Report<A> => {
   const { counters, emit, listening } = events
   const fenced = (key: string): undefined => {
     counters.fenced++
@@ -66,7 +69,13 @@ export const make = <A>(events: Events, codec: EntityCodec<A>): Report<A> => {
       return E.right(undefined)
     },
     fenced,
-    loaded: () => void counters.loads++,
+    loaded: () => {
+      counters.loads++
+      return listening() ? clock.now() : NaN
+    },
+    ended: (key, started, ok) => {
+      if (started === started) emit({ _tag: 'Load', key, durationMs: clock.now() - started, ok }) // not NaN
+    },
     loadFailed: (key, error) => {
       counters.loadFailures++
       emit({ _tag: 'LoadFailure', key, error })
