@@ -34,7 +34,8 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- the library's build and the example's dependencies, when missing or out of date
-if [ ! -f "$repo/dist/esm/index.mjs" ] || [ -n "$(find "$repo/lib" -newer "$repo/dist/esm/index.mjs" -print -quit)" ]; then
+built="$repo/dist/esm/index.mjs"
+if [ ! -f "$built" ] || [ -n "$(find "$repo/lib" -newer "$built" -print -quit)" ]; then
   echo "building best-simple-cache (npm run build in the repository)"
   npm --prefix "$repo" run --silent build >/dev/null
 fi

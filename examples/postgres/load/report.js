@@ -3,7 +3,7 @@
  * mismatch, at least one request).
  */
 
-const quantile = (sorted, q) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))])
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
 const latencies = (xs) => {
   const sorted = Float64Array.from(xs).sort()
   return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) }
@@ -35,8 +35,10 @@ export const report = ({ config, load, issued, stats, mismatches }) => {
     `(reads p99 ${ms(latencies(reads).p99)}, writes p99 ${ms(latencies(writes).p99)})`)
   line('db queries', `${n(queries)} (${n(issued.select)} SELECT, ${n(issued.update)} UPDATE) for ${n(requests)} `,
     `requests: ${n(saved)} saved by the cache (${percent(saved, requests)})`)
-  line('cache', `${n(stats.hits)} hits, ${n(stats.misses)} misses, ${n(joined)} joined a load in flight; `,
-    `${n(stats.invalidations)} invalidations, ${n(stats.fenced)} loads fenced, ${n(stats.evictions)} evictions`)
+  if (config.disabled) line('cache', 'disabled: every read ran its SELECT')
+  else
+    line('cache', `${n(stats.hits)} hits, ${n(stats.misses)} misses, ${n(joined)} joined a load in flight; `,
+      `${n(stats.invalidations)} invalidations, ${n(stats.fenced)} loads fenced, ${n(stats.evictions)} evictions`)
   line('stale reads', `${load.stale} (a read older than a write acknowledged before the read was sent)`)
   listed('stale', load.staleExamples)
   line('final check', `${n(load.written.length)} written ids read through the service: `,

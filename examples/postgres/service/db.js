@@ -44,7 +44,10 @@ export const items = (pool) => {
   const issued = { select: 0, update: 0 }
   return {
     issued,
-    /** @param {number} id @returns {Promise<{ id: number, name: string, price: number, version: number } | undefined>} */
+    /**
+     * @param {number} id
+     * @returns {Promise<{ id: number, name: string, price: number, version: number } | undefined>} the row
+     */
     find: async (id) => {
       issued.select++
       const { rows } = await pool.query('SELECT id, name, price, version FROM items WHERE id = $1', [id])
