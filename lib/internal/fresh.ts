@@ -19,18 +19,21 @@
  */
 import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
+import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import type { Outcome } from '../CacheEvent'
 import type { Clock } from '../Clock'
 import * as ErrorPolicy from '../ErrorPolicy'
 import * as Freshness from '../Freshness'
-import type { Fetching, KeyState } from './keyState'
-import * as CE from '../CacheError'
 import { accept } from './accept'
 import type { LoadContext } from './accept'
+import type { Fetching, KeyState } from './keyState'
 import { MISS } from './miss'
 import type { Miss } from './miss'
 import type { Negatives } from './negatives'
+import { aborted, settledOf } from './settled'
+import type { Settled } from './settled'
+import * as Wait from './wait'
 
 /**
  * An API's side of a call: how its function runs (as an `Either` that never rejects), and what a caller gets, made
@@ -45,11 +48,6 @@ export interface Shape<A, B> {
   /** `own`: the error is the cache's (an `InvalidValue`, say), not the loader's. */
   readonly fail: (error: unknown, own: boolean) => B | Promise<B>
 }
-
-/** The answer of one load or lookup, shared by its callers. */
-type Settled<A> =
-  | { readonly ok: true; readonly value: A; readonly outcome: Outcome }
-  | { readonly ok: false; readonly error: unknown; readonly own: boolean; readonly outcome: Outcome }
 
 export interface FreshContext<A> extends LoadContext<A> {
   readonly windows: Freshness.Windows
@@ -71,25 +69,6 @@ export interface FreshLoads<A> {
   readonly fetch: <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal?: AbortSignal) => Promise<B>
 }
 
-/** The answer of a `Fetching` load for a caller of the plain `TaskEither` path. */
-export const resultOf = (state: Fetching): Promise<Either<unknown, unknown>> =>
-  (state.answer as Promise<Settled<unknown>>).then((s) => (s.ok ? E.right(s.value) : E.left(s.error)))
-
-/** The answer of a `Fetching` load for a caller of the plain `Promise` path. */
-export const valueOf = (state: Fetching): Promise<unknown> =>
-  (state.answer as Promise<Settled<unknown>>).then((s) =>
-    s.ok ? s.value : Promise.reject(s.own ? CE.toError(s.error as CE.CacheError) : s.error)
-  )
-
-const isOwn = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  ((error as { _tag?: unknown })._tag === 'InvalidValue' || (error as { _tag?: unknown })._tag === 'InvalidConfig')
-
-/** The answer of a plain `Loading` load, for a caller of this path. */
-const settledOf = <A>(r: Either<unknown, A>): Settled<A> =>
-  E.isRight(r) ? { ok: true, value: r.right, outcome: 'Miss' } : { ok: false, error: r.left, own: isOwn(r.left), outcome: 'Miss' }
-
 const fetching = (generation: number): Fetching => ({
   _tag: 'Fetching',
   generation,
@@ -100,14 +79,6 @@ const fetching = (generation: number): Fetching => ({
   fallback: MISS,
   waiters: 0,
   controller: undefined
-})
-
-/** What a caller whose signal aborted gets. */
-const aborted = <A>(key: string, signal: AbortSignal): Settled<A> => ({
-  ok: false,
-  error: CE.aborted(key, signal.reason),
-  own: true,
-  outcome: 'Miss'
 })
 
 /** How a call's loader runs, for its API's shape. */
@@ -186,6 +157,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
   const { readEntry, expiresIn } = access
   const count = tally(ctx)
   const load = loads(ctx)
+  const wait = Wait.make(ctx)
 
   /** A caller's answer from a shared one: a joiner of a load's value is `Deduped` (of a lookup's hit, a `Hit`). */
   const finish = <B>(key: string, shape: Shape<A, B>, s: Settled<A>, joined: boolean): B | Promise<B> => {
@@ -236,67 +208,6 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     if (phase === 'Fresh' || negatives.get(key, now) !== undefined) states.settle(key, state.generation)
     else refresh(key, state, found, life, start, now)
     return { ok: true, value: found, outcome: phase === 'Stale' ? 'Stale' : 'Hit' }
-  }
-
-  /**
-   * Every caller of an abortable load has left: its signal aborts, and the key is idle again, so the next caller
-   * starts a load of its own rather than join this one (which can no longer store: its generation is not current).
-   */
-  const abandon = (key: string, state: Fetching, reason: unknown): void => {
-    ;(state.controller ??= new AbortController()).abort(reason)
-    states.settle(key, state.generation)
-  }
-
-  /**
-   * A caller's wait for a load. Past `timeout.soft` it gets the stale value the load would replace, if there is
-   * one; past `timeout.hard`, a `LoadTimeout`; when its `signal` aborts, an `Aborted` at once. It leaves the load
-   * going, unless it was the last caller waiting and left by aborting: then the load's own signal aborts too. The
-   * timers and the abort listener end with the wait.
-   */
-  const wait = (key: string, state: KeyState, answer: Promise<Settled<A>>, signal: AbortSignal | undefined): Promise<Settled<A>> => {
-    const fetching = state._tag === 'Fetching' ? state : undefined
-    if (fetching !== undefined) fetching.waiters++
-    const { soft, hard } = ctx.timeout
-    if (soft === 0 && hard === 0 && signal === undefined) return answer
-    return new Promise((resolve) => {
-      const ends: Array<() => void> = []
-      let waiting = true
-      const done = (s: Settled<A>): void => {
-        if (!waiting) return
-        waiting = false
-        for (const end of ends) end()
-        resolve(s)
-      }
-      const leave = (s: Settled<A>, abort: boolean): void => {
-        if (!waiting) return
-        done(s)
-        if (fetching !== undefined && --fetching.waiters === 0 && abort) abandon(key, fetching, signal?.reason)
-      }
-      const timer = clock.timer
-      const timedOut = (kind: 'soft' | 'hard', s: Settled<A>): void => {
-        events.counters.timeouts++
-        events.emit({ _tag: 'Timeout', key, kind })
-        leave(s, false)
-      }
-      if (soft > 0 && timer !== undefined && fetching !== undefined) {
-        ends.push(timer(soft, () => {
-          if (fetching.fallback !== MISS) timedOut('soft', { ok: true, value: fetching.fallback as A, outcome: 'Stale' })
-        }))
-      }
-      if (hard > 0 && timer !== undefined) {
-        ends.push(timer(hard, () => timedOut('hard', { ok: false, error: CE.loadTimeout(key, hard), own: true, outcome: 'Miss' })))
-      }
-      if (signal !== undefined) {
-        const onAbort = (): void => {
-          events.counters.aborted++
-          events.emit({ _tag: 'Aborted', key })
-          leave(aborted(key, signal), true)
-        }
-        signal.addEventListener('abort', onAbort, { once: true })
-        ends.push(() => signal.removeEventListener('abort', onAbort))
-      }
-      void answer.then(done)
-    })
   }
 
   /** A caller of a key whose state is set: the value it holds, while servable, or the answer it waits for. */
