@@ -34,15 +34,14 @@ import * as Contract from './internal/testing/storeContract'
 // -------------------------------------------------------------------------------------
 
 /**
- * A `Clock` whose time moves only with `advance`: the package root's `Clock.ManualClock`, named by this entry too.
+ * A `Clock` whose time moves only with `advance` (and whose timers fire as it does): the package root's
+ * `Clock.ManualClock`, named by this entry too.
  *
  * @category model
  * @since 0.2.0
  */
-export interface ManualClock extends Clock.Clock {
-  /** Moves time forward by `ms` milliseconds (negative steps are ignored, time never goes back). */
-  readonly advance: (ms: number) => IO<void>
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a name of this entry's own, not a re-export, so a consumer's declarations can name it (a re-export, docs-ts shows as a constant)
+export interface ManualClock extends Clock.ManualClock {}
 
 /**
  * What makes the store of a cache: the package root's `Store.StoreFactory`, named by this entry too (what the laws
@@ -114,8 +113,8 @@ export interface FaultOptions {
 export interface StoreOperation {
   /** The operation's place in the order the operations were run (from `0`). */
   readonly index: number
-  readonly operation: 'get' | 'set' | 'delete' | 'clear' | 'size' | 'purge'
-  /** The key, for `get`, `set` and `delete`. */
+  readonly operation: 'get' | 'getEntry' | 'set' | 'delete' | 'clear' | 'size' | 'purge'
+  /** The key, for `get`, `getEntry`, `set` and `delete`. */
   readonly key: string | undefined
   /**
    * `ok` or `error`: it reached the wrapped store, which answered a `Right` or a `Left`; `rejected`: the wrapped
@@ -255,8 +254,8 @@ export const countCalls: <Args extends ReadonlyArray<unknown>, R>(f: (...args: A
  * with a `StoreFailure` (`failureRate`, `failOn`), and fails while the store is `setDown`. The delays are
  * microtask turns (see the module's overview), never time. `operations()` lists what completed, and how.
  *
- * The wrapped store keeps `size`, `purge` and `validatedBy`, and drops `getSync` and `setSync` (which would let a
- * cache answer without a trip through the faults). A bad option (a constant of the test program) throws a
+ * The wrapped store keeps `getEntry`, `size`, `purge` and `validatedBy`, and drops `getSync`, `setSync` and
+ * `getEntrySync` (which would let a cache answer without a trip through the faults). A bad option (a constant of the test program) throws a
  * `RangeError` naming it.
  *
  * @example
@@ -296,7 +295,7 @@ export const faultyStore: (inner: StoreFactory, options: FaultOptions) => Faulty
  * | id | checks |
  * |---|---|
  * | `C1` | get after set answers the value until delete or clear; a codec whose stored form differs round-trips |
- * | `C2` | ttl: a hit before `t + d`, a miss from `t + d` (the boundaries are drawn); no ttl, no expiry |
+ * | `C2` | ttl: a hit before `t + d`, a miss from `t + d` (the boundaries are drawn); no ttl, no expiry; C7's `expiresIn` |
  * | `C3` | delete and clear remove entries; deleting a missing key is not an error |
  * | `C4` | keys are opaque: separators, `__proto__`, unicode forms, the empty key, long keys |
  * | `C5` | operations of different keys in flight at once each take effect |
@@ -310,7 +309,9 @@ export const faultyStore: (inner: StoreFactory, options: FaultOptions) => Faulty
  * | `law 1, reordered`, `law 7, reordered` | the same, through a `faultyStore` that reorders |
  * | `law 7, failing store` | the same, through a `faultyStore` that also fails a fifth of the operations |
  *
- * Where the store has `getSync`, `setSync`, `size` or `purge`, they are checked to agree with the rest. Each law
+ * Where the store has `getSync`, `setSync`, `size` or `purge`, they are checked to agree with the rest, and where it
+ * has `getEntry` or `getEntrySync`, contract C7 is checked with `C1` and `C2`: the entry `get` answers, with the
+ * milliseconds it has left (`undefined` without a ttl). Each law
  * makes its own stores, with a `StoreContext` whose clock is a manual one (a store must read time from it) and
  * whose `maxSize` is `0` (but for `maxSize`). A store that cannot keep a law (one whose server keeps the time, for
  * `C2`, or bounds its own memory, for `maxSize`) can leave it out with a filter on `id`.

@@ -42,6 +42,13 @@ export const mapStore = <A>(context: Store.StoreContext<A>): Store.Store<A> => {
       const entry = live(key)
       return E.right(entry === undefined ? O.none : O.some(entry.value))
     },
+    // the entry with the milliseconds it has left, for caches with freshness windows (contract C7)
+    getEntry: (key) => async () => {
+      const entry = live(key)
+      if (entry === undefined) return E.right(O.none)
+      const expiresIn = entry.expiresAt === Infinity ? undefined : entry.expiresAt - clock.now()
+      return E.right(O.some({ value: entry.value, expiresIn }))
+    },
     set: (key, value, ttl) => async () => {
       if (!codec.is(value)) return E.left(CacheError.invalidValue(key, [`not a valid ${codec.name}`]))
       entries.delete(key) // a rewritten key becomes the newest

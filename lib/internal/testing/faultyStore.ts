@@ -16,7 +16,7 @@ import { turns } from './turns'
 
 type Operation = StoreOperation['operation']
 
-const OPERATIONS: ReadonlyArray<Operation> = ['get', 'set', 'delete', 'clear', 'size', 'purge']
+const OPERATIONS: ReadonlyArray<Operation> = ['get', 'getEntry', 'set', 'delete', 'clear', 'size', 'purge']
 
 const checked = (options: FaultOptions): Required<FaultOptions> => {
   const { seed, maxDelay = 0, failureRate = 0, failOn = OPERATIONS } = options
@@ -54,7 +54,7 @@ export const faultyStore = (inner: StoreFactory, options: FaultOptions): FaultyS
           return r
         })
       const failure = (why: string): Either<CacheError, B> =>
-        E.left(CE.storeFailure(operation, new Error(`faultyStore: ${why} (operation #${index})`), key))
+        E.left(CE.storeFailure(operation === 'getEntry' ? 'get' : operation, new Error(`faultyStore: ${why} (operation #${index})`), key))
       return turns(before).then(() => {
         if (down) return done('down')(failure('the store is down'))
         if (injected) return done('injected')(failure('injected failure'))
@@ -73,10 +73,11 @@ export const faultyStore = (inner: StoreFactory, options: FaultOptions): FaultyS
 
   const factory: StoreFactory = <A>(context: StoreContext<A>): Store<A> => {
     const store = inner(context)
-    const { size, purge, validatedBy } = store
-    // no getSync, setSync or in-process door: every operation goes through the faults
+    const { getEntry, size, purge, validatedBy } = store
+    // no getSync, setSync, getEntrySync or in-process door: every operation goes through the faults
     return {
       get: (key) => faulty('get', key, store.get(key)),
+      ...(getEntry === undefined ? {} : { getEntry: (key: string) => faulty('getEntry', key, getEntry(key)) }),
       set: (key, value, ttl) => faulty('set', key, store.set(key, value, ttl)),
       delete: (key) => faulty('delete', key, store.delete(key)),
       clear: faulty('clear', undefined, store.clear),

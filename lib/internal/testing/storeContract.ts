@@ -55,11 +55,18 @@ const right = async <B>(what: string, task: () => TaskEither<CacheError, B>): Pr
   return E.isRight(r) ? r.right : fail(`${what}: expected a Right, got ${show(r)}`)
 }
 
-/** `get(key)` answers `expected`, and so does `getSync` where the store has it. */
-const expectEntry = async <A>(store: Store<A>, key: string, expected: Option<A>, when: string): Promise<void> => {
+/**
+ * `get(key)` answers `expected`, and so does `getSync` where the store has it; `getEntry` and `getEntrySync`
+ * (contract C7) answer the same value with `expiresIn`, the milliseconds it has left (`undefined`: no ttl).
+ */
+const expectEntry = async <A>(store: Store<A>, key: string, expected: Option<A>, when: string, expiresIn?: number): Promise<void> => {
   const what = `get(${show(key)}) ${when}`
   expectEqual(what, await right(what, () => store.get(key)), expected)
   if (store.getSync !== undefined) expectEqual(`getSync(${show(key)}) ${when}`, store.getSync(key), expected)
+  const entry = O.map((value: A) => ({ value, expiresIn }))(expected)
+  const { getEntry, getEntrySync } = store
+  if (getEntry !== undefined) expectEqual(`getEntry(${show(key)}) ${when} (C7)`, await right(`getEntry(${show(key)}) ${when}`, () => getEntry(key)), entry)
+  if (getEntrySync !== undefined) expectEqual(`getEntrySync(${show(key)}) ${when} (C7)`, getEntrySync(key), entry)
 }
 
 const expectSize = async <A>(store: Store<A>, expected: number, when: string): Promise<void> => {
@@ -107,7 +114,7 @@ const ttlScenario = async (factory: StoreFactory, ttl: number, step: number): Pr
   await right(`set("rewritten", 3, ${ttl})`, () => store.set('rewritten', 3, ttl))
   await right('set("rewritten", 4) without a ttl', () => store.set('rewritten', 4))
   clock.advance(step)()
-  await expectEntry(store, 'k', step < ttl ? O.some(1) : O.none, at(step))
+  await expectEntry(store, 'k', step < ttl ? O.some(1) : O.none, at(step), ttl - step)
   clock.advance(ttl - step)()
   const now = Math.max(step, ttl)
   await expectEntry(store, 'k', O.none, at(now))
