@@ -17,8 +17,15 @@
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 
-/** The package's entry points, one line each (`best-simple-cache` is lib/index.ts). */
-const input = ['lib/index.ts']
+/**
+ * The package's entry points, one line each (`best-simple-cache` is lib/index.ts, `best-simple-cache/testing` is
+ * lib/testing.ts). Named, so that with more than one the declarations keep their place (an array puts them under
+ * dist/<format>/lib/).
+ */
+const input = {
+  index: 'lib/index.ts',
+  testing: 'lib/testing.ts'
+}
 const peers = ['fp-ts', 'io-ts']
 
 /** The peer a module id belongs to, and the subpath after it (`''` for the package root). */

@@ -7,8 +7,8 @@
  * remote store encodes values with it on `set` and decodes them on `get`, answering a `DecodeFailure` when a
  * stored entry does not pass it), the maximum size, the clock, and a callback for evictions.
  *
- * Contract, C1 to C6 (every store we ship runs the contract suite, `tests/util/storeContract.ts`, which checks
- * these and the cache laws 1, 3, 7, 8 and 9 over the store):
+ * Contract, C1 to C6 (the contract suite, `storeLaws` of `best-simple-cache/testing`, checks these and the cache
+ * laws 1, 3, 7, 8 and 9 over a store; every store we ship runs it, and so can yours):
  * C1. `get` after `set(key, a)` answers `some(a)` until the entry expires, is deleted, cleared or evicted.
  * C2. With `ttl = d`, an entry set at time `t` is a miss at `now >= t + d`; without `ttl` it never expires.
  * C3. `delete` and `clear` remove entries; deleting a missing key is not an error.

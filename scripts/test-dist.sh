@@ -2,11 +2,12 @@
 # Smoke tests of the built package as a consumer gets it: packs the package (`npm pack`, so `files` and the
 # `exports` map are what is tested), installs the tarball into a temporary consumer folder next to links to this
 # project's fp-ts, io-ts and TypeScript (no network), then
-#   - node esm.mjs     import() from native ESM (tests/dist/esm.mjs)
-#   - node cjs.cjs     require() (tests/dist/cjs.cjs)
+#   - node esm.mjs     import() from native ESM (tests/dist/esm.mjs), the root and best-simple-cache/testing
+#   - node cjs.cjs     require() (tests/dist/cjs.cjs), the same (the kit's checks: tests/dist/testing.cjs)
 #   - documented.cjs   every runtime export of each namespace has an entry in docs/modules (tests/dist/documented.cjs)
 #   - module           the bundler build (dist/module): es6/ imports only; bundled by esbuild, it passes the suite
-#   - tsc              a .mts and a .cts consumer under module/moduleResolution node16 (tests/dist/.ts-consumer)
+#   - tsc              a .mts and a .cts consumer under module/moduleResolution node16 (tests/dist/.ts-consumer), and
+#                      the same for the test kit, best-simple-cache/testing, with declaration emit
 #   - snippets         every ts block of README.md and docs/guides compiles as ESM and as CommonJS, and runs
 #                      (scripts/snippets.mjs)
 # Prints one `ok - ...` or `not ok - ...` line per check, then `# dist: N ok, M not ok`. With DIST_RESULTS_FILE
@@ -47,8 +48,9 @@ else
 fi
 for dep in fp-ts io-ts typescript @types/node; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
 echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
-cp tests/dist/suite.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/dist/documented.cjs "$consumer/"
+cp tests/dist/suite.cjs tests/dist/testing.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/dist/documented.cjs "$consumer/"
 cp tests/dist/.ts-consumer/*.mts tests/dist/.ts-consumer/*.cts tests/dist/.ts-consumer/*.json "$consumer/"
+cp tests/dist/.ts-consumer/testing.mts "$consumer/testing.cts" # the test kit's consumer, once as CommonJS
 
 # Each runner prints its own ok / not ok lines; count them, and count a runner that crashed before any as one.
 run_node() {
@@ -114,6 +116,7 @@ type_check() {
 }
 type_check tsconfig.esm.json "esm.mts (node16, ESM: import condition, .d.mts)"
 type_check tsconfig.cjs.json "cjs.cts (node16, CommonJS: require condition, .d.cts)"
+type_check tsconfig.testing.json "testing.mts, testing.cts (the test kit, ESM and CommonJS, with declarations that name its types)"
 run_node snippets "$root/scripts/snippets.mjs" check "$consumer"
 
 finish

@@ -113,7 +113,7 @@ make_consumer() {
   }
   for dep in fp-ts io-ts typescript @types/node; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
   echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
-  cp tests/dist/suite.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/runtimes/npm-specifier.mjs "$consumer/"
+  cp tests/dist/suite.cjs tests/dist/testing.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/runtimes/npm-specifier.mjs "$consumer/"
 }
 
 # Runs one JavaScript file (and its arguments) with `cmd` in the consumer folder and counts the ok / not ok lines it

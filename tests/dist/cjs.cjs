@@ -9,6 +9,8 @@ const pkg = require('best-simple-cache')
 const t = require('io-ts')
 const E = require('fp-ts/Either')
 const suite = require('./suite.cjs')
+const testing = require('best-simple-cache/testing')
+const { testingChecks } = require('./testing.cjs')
 
 const entry = require.resolve('best-simple-cache')
 
@@ -28,5 +30,6 @@ suite.run('cjs', [
     // the file is in the tarball; Bun refuses it with a plain MODULE_NOT_FOUND
     () => assert.throws(() => require('best-simple-cache/dist/cjs/Ref.cjs'), { code: process.versions.bun ? 'MODULE_NOT_FOUND' : 'ERR_PACKAGE_PATH_NOT_EXPORTED' })
   ],
-  ...suite.checks(pkg, { t, E })
+  ...suite.checks(pkg, { t, E }),
+  ...testingChecks(testing, pkg, { t, entry: require.resolve('best-simple-cache/testing'), format: 'cjs' })
 ])

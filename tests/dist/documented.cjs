@@ -1,6 +1,7 @@
 // Every runtime export of the built package is documented: for each namespace of the package root (Cache,
 // KeyCodec, ...), every value it exports has a `## name` entry in the generated reference docs/modules/<Name>.ts.md,
-// and every value the root exports by name (the combinators) has one in the docs of the module that defines it.
+// every value the root exports by name (the combinators) has one in the docs of the module that defines it, and
+// every value of the test kit (`best-simple-cache/testing`) has one in docs/modules/testing.ts.md.
 // Usage: node documented.cjs <docs/modules folder>; prints one ok / not ok line per namespace.
 const fs = require('fs')
 const path = require('path')
@@ -41,3 +42,7 @@ for (const [name] of rootFunctions) {
   modules.set(module, [...(modules.get(module) ?? []), name])
 }
 for (const [module, names] of modules) check(`the root's ${names.join(', ')}`, module, names)
+
+// the test kit, its own entry point: every runtime export has an entry in docs/modules/testing.ts.md
+const testing = require('best-simple-cache/testing')
+check('best-simple-cache/testing', 'testing', Object.keys(testing).filter((k) => k !== '__esModule'))

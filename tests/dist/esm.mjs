@@ -6,9 +6,11 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { strict as assert } from 'node:assert'
 import * as pkg from 'best-simple-cache'
+import * as testing from 'best-simple-cache/testing'
 import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import suite from './suite.cjs'
+import kit from './testing.cjs'
 
 const entry = fileURLToPath(import.meta.resolve('best-simple-cache'))
 const dir = fileURLToPath(new URL('.', import.meta.resolve('best-simple-cache')))
@@ -33,5 +35,10 @@ await suite.run('esm', [
       }
     }
   ],
-  ...suite.checks(pkg, { t, E })
+  ...suite.checks(pkg, { t, E }),
+  [
+    'import and require give the same test kit names',
+    () => assert.deepEqual(Object.keys(testing).sort(), Object.keys(createRequire(import.meta.url)('best-simple-cache/testing')).filter((k) => k !== '__esModule').sort())
+  ],
+  ...kit.testingChecks(testing, pkg, { t, entry: fileURLToPath(import.meta.resolve('best-simple-cache/testing')), format: 'esm' })
 ])

@@ -8,8 +8,8 @@ import type { Store, StoreContext } from '../../lib/Store'
 
 /**
  * A store that keeps JSON strings, as a remote store does: it encodes with the entity codec on `set` and decodes
- * on `get`, so it declares `validatedBy`. `raw` exposes the strings so a test can corrupt them; `failing` makes
- * every operation fail.
+ * on `get`, so it declares `validatedBy`; given a `maxSize`, it evicts the oldest written entry. `raw` exposes the
+ * strings so a test can corrupt them; `failing` makes every operation fail.
  *
  * `latency` makes it remote-like: every operation takes effect only when the promise `latency(label)` resolves, and
  * that is when its task completes. Give it an `fc.scheduler`'s `schedule` and the operations complete in whatever
@@ -40,6 +40,14 @@ export const jsonStore =
         failing.value ? E.left(CE.storeFailure(operation, new Error('store is down'), key)) : op()
       return latency === undefined ? Promise.resolve(apply()) : latency(`${operation} ${key ?? ''}`).then(apply)
     }
+    /** With a `maxSize`, makes room by evicting the oldest written entry, as the contract asks. */
+    const evictFor = (): void => {
+      if (context.maxSize === 0 || raw.size < context.maxSize) return
+      const oldest = raw.keys().next()
+      if (oldest.done === true) return
+      raw.delete(oldest.value)
+      context.onEvict(oldest.value)
+    }
     const decode = (key: string, json: string): Either<CacheError, O.Option<A>> => {
       let parsed: unknown
       try {
@@ -69,6 +77,8 @@ export const jsonStore =
         }),
       set: (key, value, ttl) => () =>
         later('set', key, () => {
+          raw.delete(key) // a rewritten key is the newest
+          evictFor()
           raw.set(key, {
             json: JSON.stringify(context.codec.encode(value)),
             expiresAt: ttl === undefined ? Infinity : context.clock.now() + ttl

@@ -1,8 +1,9 @@
 /**
- * The store contract suite: the contract every `Store` keeps (lib/Store.ts, C1-C6) and the cache laws that
- * must hold whatever store is behind a cache (1 single flight, 3 errors not cached, 7 fencing, 8 hygiene,
- * 9 validation). Every store we ship runs it, and so does the JSON test store, with and without latency and
- * reordering. A law that holds only for the memory store is not a law.
+ * The store contract's properties, checked with fast-check beside the test kit's own laws (`storeLaws` of
+ * lib/testing.ts, which every store we ship runs in tests/stores.test.ts): the laws whose scenarios fast-check
+ * draws and shrinks here (C2 ttl, C4 keys, and laws 1, 7 and 8 under an `fc.scheduler` that picks the order the
+ * store completes in). The kit draws the same kinds of scenario from a seed of its own, without fast-check; these
+ * keep fast-check's exploration and shrinking on the project's own stores.
  */
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
@@ -22,9 +23,6 @@ export interface StoreUnderTest {
   readonly latent: boolean
 }
 
-const Item = t.type({ id: t.number, name: t.string })
-type Item = t.TypeOf<typeof Item>
-
 const context = <A>(codec: t.Type<A, unknown, unknown>, clock: Clock.Clock, maxSize = 0): StoreContext<A> => ({
   name: 'contract',
   codec,
@@ -35,25 +33,10 @@ const context = <A>(codec: t.Type<A, unknown, unknown>, clock: Clock.Clock, maxS
 
 const run = <B>(te: () => Promise<B>): Promise<B> => te()
 
-export const describeStoreContract = (store: StoreUnderTest): void => {
-  describe(`store contract: ${store.name}`, () => {
+export const describeStoreProperties = (store: StoreUnderTest): void => {
+  describe(`store properties (fast-check): ${store.name}`, () => {
     const make = <A>(codec: t.Type<A, unknown, unknown>, clock: Clock.Clock = Clock.manual()): Store<A> =>
       store.factory()(context(codec, clock))
-
-    it('C1. get after set answers the value, until delete or clear', async () => {
-      const s = make(Item)
-      const a: Item = { id: 1, name: 'a' }
-      expect(await run(s.get('k'))).toEqual(E.right(O.none))
-      expect(await run(s.set('k', a))).toEqual(E.right(undefined))
-      expect(await run(s.get('k'))).toEqual(E.right(O.some(a)))
-      await run(s.delete('k'))
-      expect(await run(s.get('k'))).toEqual(E.right(O.none))
-      await run(s.set('k', a))
-      await run(s.set('j', { id: 2, name: 'b' }))
-      await run(s.clear)
-      expect(await run(s.get('k'))).toEqual(E.right(O.none))
-      expect(await run(s.get('j'))).toEqual(E.right(O.none))
-    })
 
     it('C2. an entry set at t with ttl d is a hit before t + d and a miss from t + d; none never expires', async () => {
       await fc.assert(
@@ -72,12 +55,6 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
       )
     })
 
-    it('C3. deleting a missing key is not an error; clear of an empty store neither', async () => {
-      const s = make(t.number)
-      expect(await run(s.delete('nothing'))).toEqual(E.right(undefined))
-      expect(await run(s.clear)).toEqual(E.right(undefined))
-    })
-
     it('C4. keys are opaque: any string, separators and the empty one included, round-trips', async () => {
       await fc.assert(
         fc.asyncProperty(fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 8 }), async (keys) => {
@@ -88,30 +65,12 @@ export const describeStoreContract = (store: StoreUnderTest): void => {
       )
     })
 
-    it('C6. no task throws or rejects, whatever it is asked', async () => {
-      const s = make(t.number)
-      const tasks: Array<() => Promise<E.Either<unknown, unknown>>> = [
-        s.get(''),
-        s.set('', 1),
-        s.set('k', 2, 0),
-        s.delete(''),
-        s.delete('never'),
-        s.clear
-      ]
-      for (const task of tasks) expect(E.isRight(await task())).toBe(true)
-    })
-
-    it('validation: a store that validates says so with validatedBy, or the cache checks every hit', () => {
-      const s = make(Item)
-      expect(s.validatedBy === undefined || s.validatedBy === Item).toBe(true)
-    })
-
-    describeCacheLaws(store)
+    describeCacheProperties(store)
   })
 }
 
 /** The cache laws over this store; with a latent store, every store operation completes in the scheduler's order. */
-const describeCacheLaws = (store: StoreUnderTest): void => {
+const describeCacheProperties = (store: StoreUnderTest): void => {
   const cacheOver = (latency?: (label: string) => Promise<unknown>) =>
     Cache.unsafeMake({ name: 'n', codec: t.number, key: KC.int, store: store.factory(latency), clock: Clock.manual() })
 
@@ -130,15 +89,6 @@ const describeCacheLaws = (store: StoreUnderTest): void => {
         expect(cache.inFlight()).toBe(0)
       })
     )
-  })
-
-  it('law 3: a failure stores nothing and the next call loads again', async () => {
-    const cache = cacheOver()
-    let calls = 0
-    const f = withCache(cache)((n: number) => () => Promise.resolve(++calls === 1 ? E.left('down') : E.right(n)))
-    expect(await f(1)()).toEqual(E.left('down'))
-    expect(await f(1)()).toEqual(E.right(1))
-    expect(calls).toBe(2)
   })
 
   it('law 7: whatever order the store completes in, no read after an invalidate, set or clear returns an older value', async () => {
@@ -180,15 +130,5 @@ const describeCacheLaws = (store: StoreUnderTest): void => {
       ),
       { numRuns: 300 }
     )
-  })
-
-  it('law 9: a hit that fails the codec never reaches a caller', async () => {
-    const cache = cacheOver()
-    const written = await cache.store.set('1', 'not a number' as unknown as number)()
-    // a store keeps it out (InvalidValue), or keeps it and the cache finds it corrupt on the read
-    const f = withCacheAsync(cache)((n: number) => n + 100)
-    expect(await f(1)).toBe(101)
-    if (E.isLeft(written)) expect(written.left._tag).toBe('InvalidValue')
-    expect(await cache.get(1)()).toEqual(E.right(O.some(101)))
   })
 }
