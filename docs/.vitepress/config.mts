@@ -6,7 +6,7 @@
 //
 // Nothing here lists a module or copies a title: the sidebar is read from the files, so a new module or guide shows
 // up without an edit here (a new guide needs only its place in GUIDES).
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitepress'
@@ -18,20 +18,13 @@ const docs = fileURLToPath(new URL('..', import.meta.url))
 /** The guides, in reading order (file names in docs/guides, without `.md`). */
 const GUIDES = ['keys', 'concurrency', 'freshness', 'fp-ts', 'recipes', 'testing', 'writing-a-store', 'from-python']
 
-/**
- * Guides that are written on other branches. Until one exists, the sidebar leaves it out and links to it may
- * dangle; once it exists, it is listed and links to it are checked like any other.
- */
-const UPCOMING = ['testing', 'writing-a-store']
-const missing = UPCOMING.filter((name) => !existsSync(join(docs, 'guides', `${name}.md`)))
-
 /** A page's title: its first `# ` heading, else its front matter `title`, else its file name. */
 const titleOf = (file: string, fallback: string): string => {
   const text = readFileSync(file, 'utf8')
   return /^# (.+)$/m.exec(text)?.[1] ?? /^title: (.+)$/m.exec(text)?.[1] ?? fallback
 }
 
-const guides: Array<DefaultTheme.SidebarItem> = GUIDES.filter((name) => !missing.includes(name)).map((name) => ({
+const guides: Array<DefaultTheme.SidebarItem> = GUIDES.map((name) => ({
   text: titleOf(join(docs, 'guides', `${name}.md`), name),
   link: `/guides/${name}`
 }))
@@ -55,7 +48,6 @@ export default defineConfig({
   base: process.env.DOCS_BASE ?? '/',
   // docs/examples is docs-ts's scratch folder while `npm run docs` runs.
   srcExclude: ['examples/**'],
-  ignoreDeadLinks: [(url: string) => missing.some((name) => url === name || url.endsWith(`/${name}`))],
   themeConfig: {
     nav: [
       { text: 'Guides', link: '/guides/keys' },
