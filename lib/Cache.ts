@@ -56,7 +56,10 @@ export interface Cache<A, Args extends ReadonlyArray<unknown>> {
   readonly store: Store<A>
   /** The key the arguments make. */
   readonly keyOf: (...args: Args) => Either<KeyEncodeFailure, string>
-  /** The entry for the arguments. A stored entry that fails the codec is deleted, reported and a miss. */
+  /**
+   * The entry for the arguments. A stored entry that fails the codec is deleted, reported and a miss. With freshness
+   * windows, a stale entry is answered while it is servable (its stale-while-revalidate window), not after.
+   */
   readonly get: (...args: Args) => TaskEither<CacheError, Option<A>>
   /** The entry for a key made by `keyOf`. */
   readonly getByKey: (key: string) => TaskEither<CacheError, Option<A>>

@@ -622,3 +622,21 @@ describe.each([
     expect(await cache.get(1)()).toEqual(E.right({ _tag: 'None' }))
   })
 })
+
+describe.each(stores)("the cache's own operations with windows, on the %s", (_, store) => {
+  it('get answers a fresh or stale-servable entry, and none past the stale window (that one serves a failed reload)', async () => {
+    const { cache, clock } = make(windowsConfig, store)
+    await cache.set('v1', 1)()
+    expect(await cache.get(1)()).toEqual(E.right({ _tag: 'Some', value: 'v1' }))
+    clock.advance(TTL + SWR - 1)()
+    expect(await cache.get(1)()).toEqual(E.right({ _tag: 'Some', value: 'v1' })) // stale, servable
+    clock.advance(1)()
+    expect(await cache.get(1)()).toEqual(E.right({ _tag: 'None' })) // kept only for a failed reload
+    const loader = controlled()
+    const get = withCacheAsyncOutcome(cache)(loader.load)
+    const p = get(1)
+    await flush()
+    loader.calls[0]!.reject(new Error('down'))
+    expect(await p).toEqual({ value: 'v1', outcome: 'Stale' }) // ...which is what it is kept for
+  })
+})

@@ -89,11 +89,15 @@ export interface EngineOptions<A> {
 }
 
 /** The cache's own operations (`getByKey`, `setByKey`, ...), over the same state and store as the loads. */
-const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Negatives.Negatives) => {
+const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Negatives.Negatives, windows: Freshness.Windows) => {
   const { codec, disabled, states, access, report } = ctx
   const { counters, emit } = events
   const read = access.read
   const found = (key: string, value: A | Miss): Option<A> => (report.found(key, value) === MISS ? O.none : O.some(value as A))
+  /** With windows, an entry past its stale window is kept only for a failed reload: `get` does not answer it. */
+  const servable = (entry: StoreAccess.Found<A> | Miss): A | Miss =>
+    entry === MISS || Freshness.phase(windows, entry.expiresIn) === 'StaleIfError' ? MISS : entry.value
+  const plain = Freshness.isPlain(windows)
   /**
    * An operation that fences once more when the store has done it: a lookup that began after the first fence, but
    * before the store's change landed, may have read the old entry, and the state it began must not hand that on.
@@ -108,6 +112,7 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Ne
   return {
     getByKey: (key: string): Promise<Either<CacheError, Option<A>>> => {
       if (disabled) return Promise.resolve(E.right(O.none))
+      if (!plain) return access.lookupEntry(key).then((r) => (E.isLeft(r) ? r : E.right(found(key, servable(r.right)))))
       if (read !== undefined) return Promise.resolve(E.right(found(key, read(key))))
       return access.lookup(key).then((r) => (E.isLeft(r) ? r : E.right(found(key, r.right))))
     },
@@ -233,7 +238,7 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
     fetchValueOutcome: via(shapes.valueOutcome) as Engine<A>['fetchValueOutcome'],
     fetchResultAbortable: via(shapes.resultAbortable) as Engine<A>['fetchResultAbortable'],
     fetchValueAbortable: via(shapes.valueAbortable) as Engine<A>['fetchValueAbortable'],
-    ...operations(ctx, events, negatives),
+    ...operations(ctx, events, negatives, config),
     inFlight: states.size,
     events,
     storeFailed: report.storeFailed
