@@ -640,3 +640,124 @@ describe.each(stores)("the cache's own operations with windows, on the %s", (_, 
     expect(await p).toEqual({ value: 'v1', outcome: 'Stale' }) // ...which is what it is kept for
   })
 })
+
+describe.each(stores)('stale-if-error as a model-based property, on the %s', (_, store) => {
+  type Op = { readonly advance: number } | 'read' | 'burst' | 'down' | 'up'
+  // clock steps that land on and around the windows' edges, so that every phase is reached
+  const step = fc.constantFrom(1, 100, SWR - 1, SWR, TTL - 1, TTL, TTL + SWR, SIE - 1, SIE).map((advance) => ({ advance }))
+  const ops = fc.array(
+    fc.oneof(
+      { arbitrary: step, weight: 4 },
+      { arbitrary: fc.constantFrom<Op>('read', 'burst'), weight: 2 },
+      { arbitrary: fc.constantFrom<Op>('down', 'up'), weight: 2 }
+    ),
+    { minLength: 1, maxLength: 40 }
+  )
+  fcIt.prop([ops], { numRuns: 300 })(
+    'a failed reload serves the stale value until staleIfError ends and the next read tries again; one load of the key at a time',
+    async (script) => {
+      const { cache, clock } = make(windowsConfig, store)
+      let down = false
+      let calls = 0
+      let running = 0
+      let mostRunning = 0
+      const get = withCacheAsync(cache)(async (_id: number) => {
+        const n = ++calls
+        running++
+        mostRunning = Math.max(mostRunning, running)
+        await Promise.resolve()
+        running--
+        if (down) throw new Error('down')
+        return `v${n}`
+      })
+      // the model: the stored entry and when it was written
+      let entry: { value: string; at: number } | undefined
+      let modelCalls = 0
+      const expected = (): string | 'error' => {
+        const now = clock.now()
+        const age = entry === undefined ? Infinity : now - entry.at
+        if (entry !== undefined && age < TTL) return entry.value
+        if (entry !== undefined && age < TTL + SWR) {
+          modelCalls++ // a background refresh
+          const old = entry.value
+          if (!down) entry = { value: `v${modelCalls}`, at: now }
+          return old
+        }
+        modelCalls++ // a load the caller waits for
+        if (!down) return (entry = { value: `v${modelCalls}`, at: now }).value
+        return entry !== undefined && age < TTL + SWR + SIE ? entry.value : 'error'
+      }
+      const answer = (p: Promise<string>) => p.then((v) => v, () => 'error' as const)
+      for (const op of script) {
+        if (typeof op === 'object') clock.advance(op.advance)()
+        else if (op === 'down' || op === 'up') down = op === 'down'
+        else {
+          const want = expected()
+          const got = await Promise.all((op === 'burst' ? [1, 2, 3] : [1]).map(() => answer(get(1))))
+          expect(got).toEqual(got.map(() => want))
+        }
+        await flush() // background refreshes land
+        expect(calls).toBe(modelCalls)
+      }
+      expect(mostRunning).toBeLessThanOrEqual(1) // no refresh storm
+      expect(cache.inFlight()).toBe(0)
+    }
+  )
+})
+
+describe('timeouts and negative caching as properties', () => {
+  fcIt.prop([fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 1_000 }), fc.boolean()])(
+    'a hard timeout answers at its deadline on the manual clock; the late value lands unless the key was invalidated',
+    async (hard, duration, invalidate) => {
+      fc.pre(hard !== duration)
+      const { cache, clock } = make({ ttl: 60_000, timeout: { hard } })
+      const get = withCache(cache)(
+        (_id: number) => () => new Promise<E.Either<never, string>>((resolve) => clock.timer(duration, () => resolve(E.right('late'))))
+      )
+      let answeredAt: number | undefined
+      const first = get(1)().then((r) => ((answeredAt = clock.now()), r))
+      await flush()
+      if (invalidate) await cache.invalidate(1)()
+      for (let t = 0; t < Math.max(hard, duration) + 1; t += 1) {
+        clock.advance(1)()
+        await flush()
+      }
+      const r = await first
+      if (duration < hard) expect([r, answeredAt]).toEqual([E.right('late'), duration])
+      else expect([E.isLeft(r) && r.left._tag, answeredAt]).toEqual(['LoadTimeout', hard])
+      expect(await cache.get(1)()).toEqual(E.right(invalidate ? { _tag: 'None' } : { _tag: 'Some', value: 'late' }))
+      expect(cache.inFlight()).toBe(0)
+    }
+  )
+
+  type Step = { readonly advance: number } | 'call' | 'invalidate'
+  fcIt.prop([
+    fc.integer({ min: 1, max: 1_000 }),
+    fc.array(fc.oneof(fc.record({ advance: fc.integer({ min: 1, max: 600 }) }), fc.constantFrom<Step>('call', 'call', 'invalidate')), {
+      maxLength: 25
+    })
+  ])('a remembered failure is answered without running the loader until its time ends', async (ms, steps) => {
+    const { cache, clock } = make({ ttl: 60_000, errorPolicy: ErrorPolicy.cacheFor(ms) })
+    let calls = 0
+    const get = withCacheAsync(cache)(async (_id: number): Promise<string> => {
+      calls++
+      throw new Error('down')
+    })
+    let rememberedUntil = -Infinity
+    let modelCalls = 0
+    for (const step of steps) {
+      if (typeof step === 'object') clock.advance(step.advance)()
+      else if (step === 'invalidate') {
+        await cache.invalidate(1)()
+        rememberedUntil = -Infinity
+      } else {
+        if (clock.now() >= rememberedUntil) {
+          modelCalls++
+          rememberedUntil = clock.now() + ms
+        }
+        await expect(get(1)).rejects.toThrow('down')
+        expect(calls).toBe(modelCalls)
+      }
+    }
+  })
+})
