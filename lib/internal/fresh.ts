@@ -152,19 +152,10 @@ const loads = <A>(ctx: FreshContext<A>) => {
   }
 }
 
-export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
-  const { states, access, report, events, windows, policy, clock, negatives } = ctx
-  const { readEntry, expiresIn } = access
-  const count = tally(ctx)
+/** What an entry's phase decides: a hit, the value and a background refresh, or a load the caller waits for. */
+const routes = <A>(ctx: FreshContext<A>) => {
+  const { states, report, events, windows, policy, clock, negatives } = ctx
   const load = loads(ctx)
-  const wait = Wait.make(ctx)
-
-  /** A caller's answer from a shared one: a joiner of a load's value is `Deduped` (of a lookup's hit, a `Hit`). */
-  const finish = <B>(key: string, shape: Shape<A, B>, s: Settled<A>, joined: boolean): B | Promise<B> => {
-    const outcome = joined && (s.outcome === 'Miss' || s.outcome === 'Refreshed') ? 'Deduped' : s.outcome
-    count(key, outcome)
-    return s.ok ? shape.ok(outcome, s.value) : shape.fail(s.error, s.own)
-  }
 
   /** Makes `state` hold `value`, an entry with `life` ms left, for the readers that come while it refreshes. */
   const hold = (state: Fetching, value: A, life: number, now: number): void => {
@@ -208,6 +199,22 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     if (phase === 'Fresh' || negatives.get(key, now) !== undefined) states.settle(key, state.generation)
     else refresh(key, state, found, life, start, now)
     return { ok: true, value: found, outcome: phase === 'Stale' ? 'Stale' : 'Hit' }
+  }
+  return route
+}
+
+export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
+  const { states, access, report, windows, clock } = ctx
+  const { readEntry, expiresIn } = access
+  const count = tally(ctx)
+  const route = routes(ctx)
+  const wait = Wait.make(ctx)
+
+  /** A caller's answer from a shared one: a joiner of a load's value is `Deduped` (of a lookup's hit, a `Hit`). */
+  const finish = <B>(key: string, shape: Shape<A, B>, s: Settled<A>, joined: boolean): B | Promise<B> => {
+    const outcome = joined && (s.outcome === 'Miss' || s.outcome === 'Refreshed') ? 'Deduped' : s.outcome
+    count(key, outcome)
+    return s.ok ? shape.ok(outcome, s.value) : shape.fail(s.error, s.own)
   }
 
   /** A caller of a key whose state is set: the value it holds, while servable, or the answer it waits for. */
