@@ -19,6 +19,7 @@ import * as fs from 'fs'
 import * as os from 'os'
 import * as path from 'path'
 import { blackhole, fmtNs, fmtOps, fmtRatio, gcExposed, median, quantile } from './harness'
+import { freshnessMeasures } from './measures/freshness'
 import { g8 } from './measures/memory'
 import { memoMeasures } from './measures/memo'
 import { semaphoreMeasures } from './measures/semaphore'
@@ -288,6 +289,8 @@ const declare = (cfg: Config, peers: Peers): { specs: Array<MeasureSpec>; skippe
   const all: Array<[string, MeasureSpec | undefined]> = [
     ...storeMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
     ...memoMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
+    // after G4-G7, so that no cache with freshness windows has run in the process when they are timed
+    ...freshnessMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
     ['G8', g8(cfg, peers)],
     ...semaphoreMeasures(cfg).map((m): [string, MeasureSpec] => [m.id, m])
   ]

@@ -16,7 +16,8 @@ const SHORT: Record<string, string> = {
   G5: 'hit, TaskEither fn',
   G6: 'miss',
   G7: '1000 callers, 1 key',
-  G8: 'bytes per entry'
+  G8: 'bytes per entry',
+  G9: 'fresh hit, SWR set'
 }
 
 const status = (g: GoalResult): string => (g.met === null ? 'n/a' : g.met ? 'MET' : 'NOT MET')

@@ -20,14 +20,15 @@ import type { Peers } from '../peers'
 import { makeKeys } from '../workloads'
 import { sumField, timed } from './common'
 
-const HIT_KEYS = 100
-const BOUND = 10_000
+/** Keys of the hit measures (here and in freshness.ts), and the bound of every cache. */
+export const HIT_KEYS = 100
+export const BOUND = 10_000
 
 const ourCache = (name: string, maxSize = BOUND) =>
   Cache.unsafeMake({ name, codec: t.number, key: KeyCodec.string, config: { ttl: HOUR, maxSize } })
 
 /** The function every contender caches: a Promise of the key's length. */
-const f = async (k: string): Promise<number> => k.length
+export const f = async (k: string): Promise<number> => k.length
 
 const NAMES = {
   ours: 'ours: withCacheAsync(cache)(f)',
