@@ -221,7 +221,11 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
   if ((soft > 0 || hard > 0) && typeof options.clock.timer !== 'function') {
     return E.left(CE.invalidConfig(name, [{ field: 'clock', message: 'timeout needs a clock with timers (Clock.timer)' }]))
   }
-  const ctx: LoadContext<A> = { codec, ...storedTtl(name, config), disabled: config.disabled, states, access, report, events }
+  // The context of the plain path is written out field by field: the loads read it on every miss, and made with a
+  // spread in the middle (`{ codec, ...storedTtl(name, config), disabled, ... }`) it measured 5-12% slower misses, and
+  // 45% slower for a cached function called from a second place, as its property reads did not stay monomorphic.
+  const { ttl, ttlOf } = storedTtl(name, config)
+  const ctx: LoadContext<A> = { codec, ttl, ttlOf, disabled: config.disabled, states, access, report, events }
   const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
   const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives, timeout: config.timeout })
   const plain = Load.make(ctx)
