@@ -14,7 +14,7 @@
  * the refreshes settle (each stores a fresh entry), moves the contender's clock so that every entry is back in its
  * window, and reads each key once, which starts that key's one refresh. What a batch times is then only reads of
  * keys whose refresh is in flight: the serve-stale path (F1) and the refresh-ahead hit (F2), never the read that
- * starts a refresh nor the refresh itself.
+ * starts a refresh nor the refresh itself. After each pass every refresh settles, so none is left in flight.
  */
 import * as t from 'io-ts'
 import { Cache, Clock, KeyCodec, withCacheAsync } from '../../lib'
