@@ -229,8 +229,7 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
   const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
   const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives, timeout: config.timeout })
   const plain = Load.make(ctx)
-  const via = <B>(shape: Fresh.Shape<never, never>) => (key: string, f: unknown, x: unknown, signal?: AbortSignal) =>
-    fresh.fetch(key, f, x, shape as unknown as Fresh.Shape<A, B>, signal)
+  const via = (shape: Fresh.Shape<never, never>) => fresh.fetchFor(shape as unknown as Fresh.Shape<A, unknown>)
   const freshPath = needsFreshPath(config)
   return E.right({
     codec,

@@ -65,8 +65,11 @@ interface Start<A> {
 }
 
 export interface FreshLoads<A> {
-  /** `signal`: the caller's own; when it aborts, the caller leaves with an `Aborted` at once. */
-  readonly fetch: <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal?: AbortSignal) => Promise<B>
+  /**
+   * A cached call for the API of `shape` (one function per API, made once). `signal`: the caller's own; when it
+   * aborts, the caller leaves with an `Aborted` at once.
+   */
+  readonly fetchFor: <B>(shape: Shape<A, B>) => (key: string, f: unknown, x: unknown, signal?: AbortSignal) => Promise<B>
 }
 
 const fetching = (generation: number): Fetching => ({
@@ -246,17 +249,41 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     return wait(key, state, answer, signal).then((s) => finish(key, shape, s, false))
   }
 
-  const fetch = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal?: AbortSignal): Promise<B> => {
+  const { counters, emit, listening } = ctx.events
+  // an entry with more life than this left is `Fresh` (see `Freshness.phase`)
+  const freshAbove = windows.staleWhileRevalidate + windows.staleIfError + windows.refreshAhead
+
+  /**
+   * A fresh hit answers here, with nothing else on its path (kept small, so that it is inlined into the cached
+   * function); everything else goes on in `fetchSlow`.
+   */
+  const fetchFor =
+    <B>(shape: Shape<A, B>) =>
+    (key: string, f: unknown, x: unknown, signal?: AbortSignal): Promise<B> => {
+      if (readEntry === undefined || signal !== undefined || states.size() !== 0) return fetchSlow(key, f, x, shape, signal)
+      const found = readEntry(key)
+      if (found === MISS || !((expiresIn[0] as number) > freshAbove)) return routeRead(key, f, x, shape, signal, found)
+      counters.hits++
+      if (listening()) emit({ _tag: 'Hit', key })
+      return Promise.resolve(shape.ok('Hit', found))
+    }
+
+  const fetchSlow = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal: AbortSignal | undefined): Promise<B> => {
     const state = states.size() === 0 ? undefined : states.get(key)
     if (signal?.aborted === true) return Promise.resolve(finish(key, shape, aborted(key, signal), false))
     if (state !== undefined) return join(key, state, shape, signal)
     if (readEntry === undefined) return fetchLater(key, f, x, shape, signal)
     const found = readEntry(key)
-    const life = found === MISS ? 0 : (expiresIn[0] as number)
-    if (found !== MISS && Freshness.phase(windows, life) === 'Fresh') {
+    if (found !== MISS && (expiresIn[0] as number) > freshAbove) {
       count(key, 'Hit')
       return Promise.resolve(shape.ok('Hit', found))
     }
+    return routeRead(key, f, x, shape, signal, found)
+  }
+
+  /** An idle key whose in-process read found `found` (a miss, or an entry that is not fresh). */
+  const routeRead = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal: AbortSignal | undefined, found: A | Miss): Promise<B> => {
+    const life = found === MISS ? 0 : (expiresIn[0] as number)
     const begun = states.begin(key, fetching)
     const s = route(key, begun, found, life, startOf(shape, f, x))
     if (s instanceof Promise) {
@@ -265,5 +292,5 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
     }
     return Promise.resolve(finish(key, shape, s, false))
   }
-  return { fetch }
+  return { fetchFor }
 }

@@ -523,7 +523,7 @@ export const foundExpiry = new Float64Array(1)
 /** `opGet`, also leaving the found entry's expiry time (`Infinity`: none) in `foundExpiry[0]`. */
 export const opGetEntry = <V>(state: State<V>, key: string, now: number, record: boolean): V | Miss => {
   const r = opGet(state, key, now, record)
-  if (r !== MISS) foundExpiry[0] = state.expiries[state.index.get(key)!]!
+  if (r !== MISS) foundExpiry[0] = state.expiries[state.prev[LRU]!]! // a hit moves its slot to the most recent end
   return r
 }
 
