@@ -17,9 +17,46 @@
  */
 export interface StoreFailure {
   readonly _tag: 'StoreFailure'
-  readonly operation: 'get' | 'set' | 'delete' | 'clear' | 'size' | 'purge'
+  readonly operation: StoreOperation
   readonly key?: string
   readonly cause: unknown
+}
+
+/**
+ * The operations of a store, as a failure names them (`lead`, `fill` and `release` are a shared store's single
+ * flight, see `Store.Flight`).
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type StoreOperation = 'get' | 'set' | 'delete' | 'clear' | 'size' | 'purge' | 'lead' | 'fill' | 'release'
+
+/**
+ * A remote store did not answer within its deadline. The call was given up; the store's circuit breaker opens.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface StoreTimeout {
+  readonly _tag: 'StoreTimeout'
+  readonly operation: StoreOperation
+  readonly key?: string
+  readonly ms: number
+}
+
+/**
+ * A remote store could not be asked: its connection is down (`Disconnected`), or its circuit breaker is open after
+ * a timeout or a connection error (`BreakerOpen`) and no call goes out until its probe succeeds.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface StoreUnavailable {
+  readonly _tag: 'StoreUnavailable'
+  readonly operation: StoreOperation
+  readonly key?: string
+  readonly reason: 'Disconnected' | 'BreakerOpen'
+  readonly cause?: unknown
 }
 
 /**
@@ -120,6 +157,8 @@ export interface Aborted {
  */
 export type CacheError =
   | StoreFailure
+  | StoreTimeout
+  | StoreUnavailable
   | DecodeFailure
   | InvalidValue
   | KeyEncodeFailure
@@ -138,8 +177,36 @@ export type CacheError =
  * @category constructors
  * @since 0.1.0
  */
-export const storeFailure = (operation: StoreFailure['operation'], cause: unknown, key?: string): CacheError =>
+export const storeFailure = (operation: StoreOperation, cause: unknown, key?: string): CacheError =>
   key === undefined ? { _tag: 'StoreFailure', operation, cause } : { _tag: 'StoreFailure', operation, key, cause }
+
+/**
+ * Makes a `StoreTimeout`.
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const storeTimeout = (operation: StoreOperation, ms: number, key?: string): CacheError =>
+  key === undefined ? { _tag: 'StoreTimeout', operation, ms } : { _tag: 'StoreTimeout', operation, key, ms }
+
+/**
+ * Makes a `StoreUnavailable`.
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const storeUnavailable = (
+  operation: StoreOperation,
+  reason: StoreUnavailable['reason'],
+  key?: string,
+  cause?: unknown
+): CacheError => ({
+  _tag: 'StoreUnavailable',
+  operation,
+  reason,
+  ...(key === undefined ? {} : { key }),
+  ...(cause === undefined ? {} : { cause })
+})
 
 /**
  * Makes a `DecodeFailure`.
@@ -264,6 +331,12 @@ export const message = (e: CacheError): string => {
   switch (e._tag) {
     case 'StoreFailure':
       return `store ${e.operation} failed${e.key === undefined ? '' : ` for key ${show(e.key)}`}: ${causeMessage(e.cause)}`
+    case 'StoreTimeout':
+      return `store ${e.operation} timed out after ${e.ms} ms${e.key === undefined ? '' : ` for key ${show(e.key)}`}`
+    case 'StoreUnavailable':
+      return `store ${e.operation} not attempted${e.key === undefined ? '' : ` for key ${show(e.key)}`}: ${
+        e.reason === 'BreakerOpen' ? 'the circuit breaker is open' : 'disconnected'
+      }${e.cause === undefined ? '' : ` (${causeMessage(e.cause)})`}`
     case 'DecodeFailure':
       return `stored entry ${show(e.key)} failed the entity codec: ${e.errors.join('; ')}`
     case 'InvalidValue':

@@ -23,6 +23,12 @@
  *     `Freshness`) reads the entry's phase from it, so it needs no timestamp in the value and compares no clocks
  *     of different processes.
  *
+ * C8. Single flight across processes (stores that have `flight`, see `Flight`): `lead` answers `Leader` to one
+ *     caller of a missing key at a time across every process sharing the store, while its lease lasts; the others
+ *     wait inside `lead` and answer the entry it fills. A `fill` whose ticket was taken before a `delete`, a `set`
+ *     or a `clear` of its key (in any process, or before the store lost its data) answers `Fenced` and writes
+ *     nothing. Correctness rests on that fence, never on the lease.
+ *
  * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
  * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so
  * with `validatedBy`; the cache checks every hit of any other store with `codec.is`.
@@ -61,6 +67,47 @@ export interface Entry<A> {
 }
 
 /**
+ * What `Flight.lead` answers: the entry, filled by another process while this one waited (`Found`); a ticket to
+ * load the key and `fill` it (`Leader`); or, for a refresh, that another process is refreshing it (`Busy`).
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type Lead<A> =
+  | { readonly _tag: 'Found'; readonly entry: Entry<A> }
+  | { readonly _tag: 'Leader'; readonly ticket: unknown }
+  | { readonly _tag: 'Busy' }
+
+/**
+ * What `Flight.fill` did: `Written`; `Fenced` (a `delete`, `set` or `clear` came after the ticket was taken, or the
+ * store lost its data, so the value is not stored); `AlreadyFilled` (a newer value is there).
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export type Fill = 'Written' | 'Fenced' | 'AlreadyFilled'
+
+/**
+ * Single flight across processes, for a store several processes share (contract C8). A cache whose store has it
+ * asks `lead` after a miss, before its loader runs, and stores the loaded value with `fill`, never with `set`.
+ *
+ * - `lead(key, refresh)`: for a missing key, `Leader` to one caller at a time (a lease, renewed by the store while
+ *   the load runs), and to the others, once they have waited for it, `Found`. With `refresh`, the key holds a value
+ *   being refreshed in the background: `Leader` unless another process refreshes it (`Busy`).
+ * - `fill(key, ticket, value, ttl)`: stores the loaded value, unless fenced.
+ * - `release(key, ticket)`: the load ended without a fill (it failed, or was fenced in this process); the waiters
+ *   in other processes are woken, and the next of them leads.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface Flight<A> {
+  readonly lead: (key: string, refresh: boolean) => TaskEither<CacheError, Lead<A>>
+  readonly fill: (key: string, ticket: unknown, value: A, ttl?: number) => TaskEither<CacheError, Fill>
+  readonly release: (key: string, ticket: unknown) => TaskEither<CacheError, void>
+}
+
+/**
  * Storage for the entries of one cache.
  *
  * @category model
@@ -95,6 +142,8 @@ export interface Store<A> {
    * A cache does not check the hits of a store whose `validatedBy` is its own codec.
    */
   readonly validatedBy?: EntityCodec<A>
+  /** Single flight across processes and fenced fills, for a store several processes share (contract C8). */
+  readonly flight?: Flight<A>
 }
 
 /**
