@@ -71,7 +71,10 @@ const ErrorPolicyCodec = /*#__PURE__*/ new t.Type<ErrorPolicy.ErrorPolicy, unkno
  *   `ErrorPolicy.serveStale` when `staleIfError` is set;
  * - `timeout`: `{ soft?, hard? }` in milliseconds, how long a caller waits for a load: after `soft`, a caller with a
  *   stale value at hand gets it; after `hard`, every caller gets a `LoadTimeout`. The load goes on either way, and
- *   its value is stored unless its key was invalidated meanwhile. `soft` must be less than `hard`.
+ *   its value is stored unless its key was invalidated meanwhile. `soft` must be less than `hard`;
+ * - `storeFailure`: what a call answers when the store cannot be read (a remote store down, slow or behind an
+ *   open circuit breaker): `'open'` (the default) calls the loader and answers its result (stored only once the
+ *   store is back); `'closed'` answers the store's error (`StoreTimeout`, `StoreUnavailable`, `StoreFailure`).
  *
  * @example
  * import { Config } from 'best-simple-cache'
@@ -94,7 +97,8 @@ export const Config = /*#__PURE__*/ t.partial(
     staleIfError: NonNegativeFinite,
     refreshAhead: NonNegativeFinite,
     errorPolicy: ErrorPolicyCodec,
-    timeout: t.exact(t.partial({ soft: NonNegativeFinite, hard: NonNegativeFinite }), 'Timeout')
+    timeout: t.exact(t.partial({ soft: NonNegativeFinite, hard: NonNegativeFinite }), 'Timeout'),
+    storeFailure: t.keyof({ open: null, closed: null }, "'open' or 'closed'")
   },
   'Config'
 )
@@ -114,6 +118,8 @@ export interface Config<A = unknown> {
   readonly refreshAhead?: number
   readonly errorPolicy?: ErrorPolicy.ErrorPolicy
   readonly timeout?: { readonly soft?: number; readonly hard?: number }
+  /** @since 0.3.0 */
+  readonly storeFailure?: 'open' | 'closed'
 }
 
 /**
@@ -129,6 +135,8 @@ export interface ResolvedConfig<A = unknown> extends Freshness.Windows {
   readonly errorPolicy: ErrorPolicy.ErrorPolicy
   /** `0`: no such timeout. */
   readonly timeout: { readonly soft: number; readonly hard: number }
+  /** @since 0.3.0 */
+  readonly storeFailure: 'open' | 'closed'
 }
 
 // -------------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ const windowErrors = (c: Config<unknown>): Array<Field> => {
  *   Config.resolve('user', { ttl: 60_000 }),
  *   E.right({
  *     ttl: 60_000, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0,
- *     errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 }
+ *     errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 }, storeFailure: 'open'
  *   })
  * )
  * assert.ok(E.isLeft(Config.resolve('user', { ttl: -1 })))
@@ -208,6 +216,7 @@ export const resolve = <A = unknown>(name: string, input: unknown): Either<Cache
     staleIfError,
     refreshAhead: c.refreshAhead ?? 0,
     errorPolicy: c.errorPolicy ?? (staleIfError > 0 ? ErrorPolicy.serveStale : ErrorPolicy.propagate),
-    timeout: { soft: c.timeout?.soft ?? 0, hard: c.timeout?.hard ?? 0 }
+    timeout: { soft: c.timeout?.soft ?? 0, hard: c.timeout?.hard ?? 0 },
+    storeFailure: c.storeFailure ?? 'open'
   })
 }

@@ -67,14 +67,14 @@ describe('Cache', () => {
         'invalid config for cache "user": ttl: expected a finite number of milliseconds >= 0 (or a function of the value), got -1'
       )
       const u = make({ maxsize: 10 })
-      expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled, staleWhileRevalidate, staleIfError, refreshAhead, errorPolicy, timeout\)/)
+      expect(E.isLeft(u) && CE.message(u.left)).toMatch(/maxsize: unknown field \(known fields: ttl, maxSize, disabled, staleWhileRevalidate, staleIfError, refreshAhead, errorPolicy, timeout, storeFailure\)/)
     })
 
     it('accepts the edge values and fills in defaults', () => {
       const r = make({ ttl: 0, maxSize: 0 })
-      expect(E.isRight(r) && r.right.config).toEqual({ ttl: 0, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 } })
+      expect(E.isRight(r) && r.right.config).toEqual({ ttl: 0, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 }, storeFailure: 'open' })
       const d = make(undefined)
-      expect(E.isRight(d) && d.right.config).toEqual({ ttl: undefined, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 } })
+      expect(E.isRight(d) && d.right.config).toEqual({ ttl: undefined, maxSize: 0, disabled: false, staleWhileRevalidate: 0, staleIfError: 0, refreshAhead: 0, errorPolicy: ErrorPolicy.propagate, timeout: { soft: 0, hard: 0 }, storeFailure: 'open' })
     })
 
     it('unsafeMake throws a TypeError with the same message', () => {

@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import type { CacheError } from '../CacheError'
-import type { EntityCodec } from '../Store'
+import type { EntityCodec, Lead } from '../Store'
 import type { Events } from './events'
 import type { KeyState, KeyStates } from './keyState'
 import type { Report } from './report'
@@ -25,6 +25,13 @@ export interface LoadContext<A> {
   readonly access: StoreAccess<A>
   readonly report: Report<A>
   readonly events: Events
+  /**
+   * For a store with single flight across processes (`access.flight`): the ticket of each load that leads, by its
+   * generation. A load without one (its lead failed: the store is away) stores nothing.
+   */
+  readonly tickets: Map<number, unknown> | undefined
+  /** `storeFailure: 'closed'`: a call whose store cannot be read answers the store's error. */
+  readonly failClosed: boolean
 }
 
 const settled = <B, C>(answer: Answer<B>, then: (r: Either<CacheError, B>) => C): C | Promise<C> =>
@@ -44,6 +51,7 @@ export const stored = <A>(report: Report<A>, key: string, w: Either<CacheError, 
  * per load, after the loader's wait, when little of the cache is in the CPU's caches, so it touches little.
  */
 export const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
+  if (ctx.tickets !== undefined) return acceptShared(ctx, key, generation, value)
   const { states, report, access } = ctx
   if (!ctx.codec.is(value)) return report.rejected(key, value)
   if (!states.isCurrent(key, generation)) return report.fenced(key)
@@ -53,3 +61,48 @@ export const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, 
   if (access.writeNow !== undefined) return stored(report, key, access.writeNow(key, value, ttl))
   return settled(access.write(key, value, ttl, () => states.isCurrent(key, generation)), (w) => stored(report, key, w))
 }
+
+/** A load ended without storing: its ticket, if it had one, is given up, so other processes need not wait. */
+export const dropTicket = <A>(ctx: LoadContext<A>, key: string, generation: number): void => {
+  const { tickets } = ctx
+  if (tickets === undefined) return
+  const ticket = tickets.get(generation)
+  if (ticket === undefined) return
+  tickets.delete(generation)
+  ctx.access.flight?.release(key, ticket)
+}
+
+/** `accept` for a store shared by processes: the value is filled with the load's ticket, or not stored without one. */
+const acceptShared = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
+  const { states, report, access } = ctx
+  const tickets = ctx.tickets as Map<number, unknown>
+  const ticket = tickets.get(generation)
+  const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
+  const refused = !ctx.codec.is(value) ? report.rejected(key, value) : typeof ttl === 'object' ? ttl : undefined
+  if (refused !== undefined || ttl === 0 || ticket === undefined || !states.isCurrent(key, generation)) {
+    dropTicket(ctx, key, generation)
+    if (refused !== undefined) return refused
+    return ticket === undefined || ttl === 0 ? undefined : report.fenced(key)
+  }
+  tickets.delete(generation)
+  const fill = (access.flight as NonNullable<typeof access.flight>).fill(key, ticket, value, ttl as number | undefined, () =>
+    states.isCurrent(key, generation)
+  )
+  return fill.then((w) => stored(report, key, w))
+}
+
+/**
+ * Before a load runs on a store shared by processes: leads it across processes. Answers the entry another process
+ * filled meanwhile, `Busy` (a refresh another process runs), or the store's error; on `Leader`, the ticket is kept
+ * for `accept` and `undefined` answered (the load goes on).
+ */
+export const lead = <A>(ctx: LoadContext<A>, key: string, generation: number, refresh: boolean): Promise<Either<CacheError, Lead<A> | undefined>> =>
+  (ctx.access.flight as NonNullable<LoadContext<A>['access']['flight']>).lead(key, refresh).then((r) => {
+    if (E.isLeft(r)) {
+      ctx.report.storeFailed(r.left)
+      return r
+    }
+    if (r.right._tag !== 'Leader') return r
+    ;(ctx.tickets as Map<number, unknown>).set(generation, r.right.ticket)
+    return E.right(undefined)
+  })

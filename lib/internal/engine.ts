@@ -225,7 +225,9 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
   // spread in the middle (`{ codec, ...storedTtl(name, config), disabled, ... }`) it measured 5-12% slower misses, and
   // 45% slower for a cached function called from a second place, as its property reads did not stay monomorphic.
   const { ttl, ttlOf } = storedTtl(name, config)
-  const ctx: LoadContext<A> = { codec, ttl, ttlOf, disabled: config.disabled, states, access, report, events }
+  const tickets = access.flight === undefined ? undefined : new Map<number, unknown>()
+  const failClosed = config.storeFailure === 'closed'
+  const ctx: LoadContext<A> = { codec, ttl, ttlOf, disabled: config.disabled, states, access, report, events, tickets, failClosed }
   const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
   const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives, timeout: config.timeout })
   const plain = Load.make(ctx)

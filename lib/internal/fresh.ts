@@ -25,7 +25,7 @@ import type { Outcome } from '../CacheEvent'
 import type { Clock } from '../Clock'
 import * as ErrorPolicy from '../ErrorPolicy'
 import * as Freshness from '../Freshness'
-import { accept } from './accept'
+import { accept, dropTicket, lead } from './accept'
 import type { LoadContext } from './accept'
 import type { Fetching, KeyState } from './keyState'
 import { MISS } from './miss'
@@ -120,6 +120,7 @@ const loads = <A>(ctx: FreshContext<A>) => {
   const { states, report, events, policy, clock, negatives } = ctx
   const failed = (key: string, state: Fetching, error: unknown, stale: A | Miss, staleUntil: number, background: boolean): Settled<A> => {
     const current = states.isCurrent(key, state.generation)
+    dropTicket(ctx, key, state.generation)
     states.settle(key, state.generation)
     report.loadFailed(key, error)
     if (background) {
@@ -139,7 +140,7 @@ const loads = <A>(ctx: FreshContext<A>) => {
     return { ok: true, value, outcome: refreshed ? 'Refreshed' : 'Miss' }
   }
   /** `stale` (servable on failure until `staleUntil`) is the entry this load replaces, if any. */
-  return (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, background: boolean): Promise<Settled<A>> => {
+  const run = (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, background: boolean): Promise<Settled<A>> => {
     const started = report.loaded()
     // a load whose callers all left while it was looked up starts with its signal aborted
     const controller = start.abortable ? (state.controller ??= new AbortController()) : undefined
@@ -153,6 +154,22 @@ const loads = <A>(ctx: FreshContext<A>) => {
         : succeeded(key, state, value, stale !== MISS, accepted)
     })
   }
+  /**
+   * On a store shared by processes, a load (or a refresh) is led across processes first: the entry another process
+   * filled meanwhile is the answer, and a refresh another process runs is left to it. A store that fails is passed
+   * over (the load runs, and stores nothing), unless the cache fails closed.
+   */
+  const leadThenRun = (key: string, state: Fetching, start: Start<A>, stale: A | Miss, staleUntil: number, background: boolean): Promise<Settled<A>> =>
+    lead(ctx, key, state.generation, background).then((r): Settled<A> | Promise<Settled<A>> => {
+      const led = E.isRight(r) && r.right === undefined
+      if (led || (E.isLeft(r) && !ctx.failClosed && !background)) return run(key, state, start, stale, staleUntil, background)
+      states.settle(key, state.generation)
+      if (E.isLeft(r)) return background ? { ok: true, value: stale as A, outcome: 'Stale' } : { ok: false, error: r.left, own: true, outcome: 'Miss' }
+      const found = r.right as Exclude<typeof r.right, undefined>
+      if (found._tag === 'Found') return { ok: true, value: found.entry.value, outcome: 'Deduped' }
+      return { ok: true, value: stale as A, outcome: 'Stale' } // Busy: another process refreshes it
+    })
+  return ctx.tickets === undefined ? run : leadThenRun
 }
 
 /** What an entry's phase decides: a hit, the value and a background refresh, or a load the caller waits for. */
@@ -240,8 +257,14 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
   /** A store that cannot answer at once: one lookup for the burst of callers, who share what it decides. */
   const fetchLater = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal: AbortSignal | undefined): Promise<B> => {
     const state = states.begin(key, fetching)
-    const answer = access.lookupEntry(key).then((r) => {
-      if (E.isLeft(r)) report.storeFailed(r.left)
+    const answer = access.lookupEntry(key).then((r): Settled<A> | Promise<Settled<A>> => {
+      if (E.isLeft(r)) {
+        report.storeFailed(r.left)
+        if (ctx.failClosed) {
+          states.settle(key, state.generation)
+          return { ok: false, error: r.left, own: true, outcome: 'Miss' }
+        }
+      }
       const found = E.isLeft(r) || r.right === MISS ? MISS : r.right
       return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, startOf(shape, f, x))
     })

@@ -12,7 +12,7 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
-import { accept } from './accept'
+import { accept, dropTicket, lead } from './accept'
 import type { LoadContext } from './accept'
 import { resultOf, valueOf } from './settled'
 import { loading } from './keyState'
@@ -46,6 +46,7 @@ const runForResult = <A, E, X>(
     ctx.report.ended(key, started, E.isRight(r))
     if (E.isLeft(r)) {
       ctx.report.loadFailed(key, r.left)
+      dropTicket(ctx, key, generation)
       states.settle(key, generation)
       return r
     }
@@ -85,28 +86,57 @@ const runForValue = <A, X>(
     (error: unknown) => {
       ctx.report.ended(key, started, false)
       ctx.report.loadFailed(key, error)
+      dropTicket(ctx, key, generation)
       states.settle(key, generation)
       throw error
     }
   )
 }
 
-/** For a store that cannot answer at once: one lookup for the burst of callers, then `miss()` on a miss. */
+/**
+ * For a store that cannot answer at once: one lookup for the burst of callers, then `miss()` on a miss. A store
+ * that fails is passed over (fail-open), unless the cache fails closed: then every caller gets `fail` of its error.
+ */
 const lookupFirst = <A, R>(
   ctx: LoadContext<A>,
   key: string,
   generation: number,
   hit: (value: A) => R,
-  miss: () => R | Promise<R>
+  miss: () => R | Promise<R>,
+  fail: (error: CacheError) => R | Promise<R>
 ): Promise<R> =>
   ctx.access.lookup(key).then((r) => {
-    if (E.isLeft(r)) ctx.report.storeFailed(r.left)
-    else if (ctx.report.found(key, r.right) !== MISS) {
+    if (E.isLeft(r)) {
+      ctx.report.storeFailed(r.left)
+      if (ctx.failClosed) {
+        ctx.states.settle(key, generation)
+        return fail(r.left)
+      }
+    } else if (ctx.report.found(key, r.right) !== MISS) {
       ctx.states.settle(key, generation)
       return hit(r.right as A)
     }
-    return miss()
+    return ctx.tickets === undefined ? miss() : leadFirst(ctx, key, generation, hit, miss, fail)
   })
+
+/** For a store shared by processes, after a miss: the load is led across processes before it runs (`accept.lead`). */
+const leadFirst = <A, R>(
+  ctx: LoadContext<A>,
+  key: string,
+  generation: number,
+  hit: (value: A) => R,
+  miss: () => R | Promise<R>,
+  fail: (error: CacheError) => R | Promise<R>
+): Promise<R> =>
+  lead(ctx, key, generation, false).then((r) => {
+    if (E.isLeft(r) ? ctx.failClosed : r.right?._tag === 'Found') ctx.states.settle(key, generation)
+    if (E.isLeft(r)) return ctx.failClosed ? fail(r.left) : miss() // fail-open: loaded, not stored
+    if (r.right?._tag !== 'Found') return miss()
+    ctx.events.counters.deduped++ // another process loaded it
+    return hit(r.right.entry.value)
+  })
+
+const rejection = (error: CacheError): Promise<never> => Promise.reject(CE.toError(error))
 
 const identity = <B>(b: B): B => b
 
@@ -137,7 +167,7 @@ const missResult = <A, E, X>(ctx: LoadContext<A>, key: string, run: (x: X) => Pr
   const result =
     read !== undefined
       ? runForResult(ctx, key, generation, run, x)
-      : lookupFirst(ctx, key, generation, E.right, () => runForResult(ctx, key, generation, run, x))
+      : lookupFirst(ctx, key, generation, E.right, () => runForResult(ctx, key, generation, run, x), E.left)
   state.result = result
   return result
 }
@@ -151,7 +181,7 @@ const missValue = <A, X>(ctx: LoadContext<A>, key: string, call: (x: X) => Promi
   const value =
     read !== undefined
       ? runForValue(ctx, key, generation, call, x)
-      : lookupFirst(ctx, key, generation, identity, () => runForValue(ctx, key, generation, call, x))
+      : lookupFirst(ctx, key, generation, identity, () => runForValue(ctx, key, generation, call, x), rejection)
   state.value = value
   return value
 }

@@ -22,7 +22,7 @@ import type { TaskEither } from 'fp-ts/TaskEither'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import * as KeyedSemaphore from '../KeyedSemaphore'
-import type { EntityCodec, Entry, Store } from '../Store'
+import type { EntityCodec, Entry, Lead, Store } from '../Store'
 import { inProcessOf } from './inProcess'
 import type { InProcess } from './inProcess'
 import { MISS } from './miss'
@@ -35,6 +35,16 @@ export interface Found<A> {
 }
 
 export type Answer<B> = Either<CacheError, B> | Promise<Either<CacheError, B>>
+
+/** A shared store's single flight (`Store.flight`), guarded, its found entries validated, its fills in turn. */
+export interface FlightAccess<A> {
+  /** `Store.flight.lead`; never rejects. */
+  readonly lead: (key: string, refresh: boolean) => Promise<Either<CacheError, Lead<A>>>
+  /** Fills with `ticket` if `mayWrite()` still says so when its turn comes; `true` if written. */
+  readonly fill: (key: string, ticket: unknown, value: A, ttl: number | undefined, mayWrite: () => boolean) => Promise<Either<CacheError, boolean>>
+  /** Gives up a ticket (the load ended without a fill); a failure only delays the other processes. */
+  readonly release: (key: string, ticket: unknown) => void
+}
 
 export interface StoreAccess<A> {
   /** The value for `key` at once, for stores in this process; `undefined` for a store that cannot answer at once. */
@@ -59,6 +69,7 @@ export interface StoreAccess<A> {
   readonly clear: () => Promise<Either<CacheError, void>>
   readonly size: (() => Promise<Either<CacheError, number>>) | undefined
   readonly purge: () => Promise<Either<CacheError, number>>
+  readonly flight: FlightAccess<A> | undefined
 }
 
 type Operation = CE.StoreFailure['operation']
@@ -184,6 +195,33 @@ const entryReads = <A>(
   return { softExpiry: getEntry !== undefined, readEntry, lookupEntry, expiresIn }
 }
 
+/** The guarded single flight of a store that has one. */
+const flightAccess = <A>(
+  store: Store<A>,
+  codec: EntityCodec<A>,
+  inTurn: <B>(key: string, task: () => Promise<Either<CacheError, B>>) => Promise<Either<CacheError, B>>
+): FlightAccess<A> | undefined => {
+  const flight = store.flight
+  if (flight === undefined) return undefined
+  const trusted = store.validatedBy === codec
+  const lead = (key: string, refresh: boolean): Promise<Either<CacheError, Lead<A>>> =>
+    guarded('lead', () => flight.lead(key, refresh), key).then((r) =>
+      E.isRight(r) && r.right._tag === 'Found' && !trusted && !codec.is(r.right.entry.value)
+        ? E.left(CE.decodeFailure(key, [`the store answered a value that is not a valid ${codec.name}`]))
+        : r
+    )
+  const fill = (key: string, ticket: unknown, value: A, ttl: number | undefined, mayWrite: () => boolean) =>
+    inTurn(key, () => {
+      if (!mayWrite()) {
+        release(key, ticket)
+        return Promise.resolve(NOT_STORED)
+      }
+      return guarded('fill', () => flight.fill(key, ticket, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(r.right === 'Written')))
+    })
+  const release = (key: string, ticket: unknown): void => void guarded('release', () => flight.release(key, ticket), key)
+  return { lead, fill, release }
+}
+
 export const make = <A>(
   store: Store<A>,
   codec: EntityCodec<A>,
@@ -228,6 +266,7 @@ export const make = <A>(
     remove,
     clear,
     size: size === undefined ? undefined : () => guarded('size', () => size),
-    purge: () => (purge === undefined ? Promise.resolve(E.right(0)) : guarded('purge', () => purge))
+    purge: () => (purge === undefined ? Promise.resolve(E.right(0)) : guarded('purge', () => purge)),
+    flight: flightAccess(store, codec, inTurn)
   }
 }

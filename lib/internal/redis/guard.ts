@@ -1,0 +1,105 @@
+/**
+ * Every call of the Redis store goes through a guard: it races the call against a deadline, and a circuit breaker
+ * keeps calls from going out while the server is known to be away.
+ *
+ * ```
+ *   Closed --timeout or connection error--> Open(until now + cooldown)
+ *   Open --a call after the cooldown--> HalfOpen (that call is the probe; the others fail at once)
+ *   HalfOpen --probe answers--> Closed;  --probe fails--> Open(until now + cooldown)
+ * ```
+ *
+ * A reply error (a script's error, a wrong type) is the server answering: it fails the call and does not open the
+ * breaker. The guard never rejects: it answers a `Left` of `StoreTimeout`, `StoreUnavailable` or `StoreFailure`.
+ * A late reply after the deadline is dropped (and any rejection it brings is caught).
+ *
+ * @internal
+ * @since 0.3.0
+ */
+import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import * as CE from '../../CacheError'
+import type { CacheError, StoreOperation } from '../../CacheError'
+import type { Clock } from '../../Clock'
+
+export interface GuardOptions {
+  /** The most a call may take, in ms. */
+  readonly deadline: number
+  /** How long the breaker stays open before a probe, in ms. */
+  readonly cooldown: number
+  readonly clock: Clock
+  /** Whether an error is the server answering (the call failed, the connection is fine). */
+  readonly isReplyError: (error: unknown) => boolean
+}
+
+export type Guard = <B>(operation: StoreOperation, key: string | undefined, call: () => Promise<B>) => Promise<Either<CacheError, B>>
+
+export interface Breaker {
+  readonly state: () => 'Closed' | 'Open' | 'HalfOpen'
+}
+
+const processTimer = (ms: number, f: () => void): (() => void) => {
+  const timer = setTimeout(f, ms)
+  if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref()
+  return () => clearTimeout(timer)
+}
+
+export const make = (options: GuardOptions): { readonly guard: Guard; readonly breaker: Breaker } => {
+  const { deadline, cooldown, clock, isReplyError } = options
+  const timer = clock.timer ?? processTimer
+  let openUntil = -Infinity // Closed while -Infinity
+  let probing = false
+  const trip = (): void => {
+    openUntil = clock.now() + cooldown
+    probing = false
+  }
+  const recovered = (): void => {
+    openUntil = -Infinity
+    probing = false
+  }
+  const guard: Guard = <B>(operation: StoreOperation, key: string | undefined, call: () => Promise<B>) => {
+    if (openUntil !== -Infinity) {
+      if (probing || clock.now() < openUntil) return Promise.resolve(E.left(CE.storeUnavailable(operation, 'BreakerOpen', key)))
+      probing = true // this call is the probe
+    }
+    return new Promise<Either<CacheError, B>>((resolve) => {
+      let done = false
+      const cancel = timer(deadline, () => {
+        if (done) return
+        done = true
+        trip()
+        resolve(E.left(CE.storeTimeout(operation, deadline, key)))
+      })
+      let p: Promise<B>
+      try {
+        p = call()
+      } catch (e) {
+        p = Promise.reject(e)
+      }
+      p.then(
+        (b) => {
+          if (done) return
+          done = true
+          cancel()
+          if (openUntil !== -Infinity) recovered()
+          resolve(E.right(b))
+        },
+        (e: unknown) => {
+          if (done) return
+          done = true
+          cancel()
+          if (isReplyError(e)) {
+            if (openUntil !== -Infinity) recovered()
+            resolve(E.left(CE.storeFailure(operation, e, key)))
+          } else {
+            trip()
+            resolve(E.left(CE.storeUnavailable(operation, 'Disconnected', key, e)))
+          }
+        }
+      )
+    })
+  }
+  const breaker: Breaker = {
+    state: () => (openUntil === -Infinity ? 'Closed' : probing || clock.now() >= openUntil ? 'HalfOpen' : 'Open')
+  }
+  return { guard, breaker }
+}

@@ -1,0 +1,209 @@
+/**
+ * The Redis store: a `Store` with soft expiry (`getEntry`, from `PTTL`) and single flight across processes
+ * (`flight`), over a `RedisPort`. Every call goes through the guard (a deadline and a circuit breaker), so every
+ * operation answers within the deadline, with a `Left` when Redis is away.
+ *
+ * Keys of a cache `name`: `<prefix>{<name>}:k:<key>` for entries, `<prefix>{<name>}:epoch` for the epoch that
+ * `clear` replaces, and the channel `<prefix>{<name>}:filled` for waking waiters (the name is URI-encoded, so no
+ * cache's keys can be another's).
+ *
+ * @internal
+ * @since 0.3.0
+ */
+import * as E from 'fp-ts/Either'
+import type { Either } from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import type { Option } from 'fp-ts/Option'
+import * as CE from '../../CacheError'
+import type { CacheError } from '../../CacheError'
+import type { RedisPort } from '../../RedisPort'
+import type { Entry, Fill, Lead, Store, StoreContext, StoreFactory } from '../../Store'
+import { MISS } from '../miss'
+import * as Envelope from './envelope'
+import type { Guard } from './guard'
+import * as Scripts from './scripts'
+import * as Waiters from './waiters'
+
+export interface Resolved {
+  readonly port: RedisPort
+  readonly prefix: string
+  readonly lease: number
+  readonly maxLoad: number
+  readonly schema: string
+  readonly guard: Guard
+  readonly timer: (ms: number, f: () => void) => () => void
+}
+
+/** What a leader holds: the generation and epoch its fill must match, its lease's token, and its renewal. */
+interface Ticket {
+  readonly gen: string
+  readonly epoch: string
+  readonly token: string
+  readonly stop: () => void
+}
+
+type Reply = ReadonlyArray<string | number | null>
+
+const ttlArg = (ttl: number | undefined): string => (ttl === undefined ? '' : String(Math.max(1, Math.ceil(ttl))))
+
+/** The keys and what reads them, for one cache. */
+const keysOf = (prefix: string, name: string) => {
+  const ns = `${prefix}{${encodeURIComponent(name)}}:`
+  return { entry: (key: string) => `${ns}k:${key}`, epoch: `${ns}epoch`, channel: `${ns}filled` }
+}
+
+export const factory =
+  (r: Resolved): StoreFactory =>
+  <A>(ctx: StoreContext<A>): Store<A> => {
+    const { port, guard } = r
+    const { codec } = ctx
+    const keys = keysOf(r.prefix, ctx.name)
+    const fp = Envelope.fingerprint(codec as never, r.schema)
+    const task =
+      <B>(run: () => Promise<Either<CacheError, B>>) =>
+      () =>
+        run()
+
+    const decoded = (key: string, stored: string | null, epoch: string | null): Either<CacheError, A | typeof MISS> => {
+      const read = Envelope.read(codec, fp, stored, epoch)
+      return E.isLeft(read) ? E.left(CE.decodeFailure(key, read.left)) : read
+    }
+    const encoded = (key: string, value: A): Either<CacheError, string> => {
+      try {
+        return E.right(Envelope.body(codec, fp, value))
+      } catch (e) {
+        return E.left(CE.storeFailure('set', e, key))
+      }
+    }
+
+    const get = (key: string): Promise<Either<CacheError, Option<A>>> =>
+      guard('get', key, () => port.mget([keys.entry(key), keys.epoch])).then((r) => {
+        if (E.isLeft(r)) return r
+        const d = decoded(key, r.right[0] ?? null, r.right[1] ?? null)
+        return E.isLeft(d) ? d : E.right(d.right === MISS ? O.none : O.some(d.right as A))
+      })
+
+    const entryOf = (value: A, pttl: number): Entry<A> => ({ value, expiresIn: pttl < 0 ? undefined : pttl })
+
+    const getEntry = (key: string): Promise<Either<CacheError, Option<Entry<A>>>> =>
+      guard('get', key, () => port.run(Scripts.read, [keys.entry(key), keys.epoch], []) as Promise<Reply>).then((r) => {
+        if (E.isLeft(r)) return r
+        const [stored, epoch, pttl] = r.right
+        const d = decoded(key, (stored as string | null) ?? null, (epoch as string | null) ?? null)
+        return E.isLeft(d) ? d : E.right(d.right === MISS ? O.none : O.some(entryOf(d.right as A, Number(pttl))))
+      })
+
+    const set = (key: string, value: A, ttl?: number): Promise<Either<CacheError, void>> => {
+      const body = encoded(key, value)
+      if (E.isLeft(body)) return Promise.resolve(body)
+      const args = [Envelope.nonce(), Envelope.nonce(), body.right, ttlArg(ttl), keys.channel, key]
+      return guard('set', key, () => port.run(Scripts.set, [keys.entry(key), keys.epoch], args)).then((r) => (E.isLeft(r) ? r : E.right(undefined)))
+    }
+
+    const invalidate = (key: string): Promise<Either<CacheError, void>> =>
+      guard('delete', key, () => port.run(Scripts.invalidate, [keys.entry(key)], [Envelope.nonce(), keys.channel, key])).then((r) =>
+        E.isLeft(r) ? r : E.right(undefined)
+      )
+
+    const clear = (): Promise<Either<CacheError, void>> =>
+      guard('clear', undefined, () => port.run(Scripts.clear, [keys.epoch], [Envelope.nonce()])).then((r) => (E.isLeft(r) ? r : E.right(undefined)))
+
+    const flight = flightOf(r, keys, decoded, encoded, invalidate, fp)
+    return {
+      get: (key) => task(() => get(key)),
+      getEntry: (key) => task(() => getEntry(key)),
+      set: (key, value, ttl) => task(() => set(key, value, ttl)),
+      delete: (key) => task(() => invalidate(key)),
+      clear: task(clear),
+      validatedBy: codec,
+      flight: {
+        lead: (key, refresh) => task(() => flight.lead(key, refresh)),
+        fill: (key, ticket, value, ttl) => task(() => flight.fill(key, ticket as Ticket, value, ttl)),
+        release: (key, ticket) => task(() => flight.release(key, ticket as Ticket))
+      }
+    }
+  }
+
+/** Single flight across processes: the lead loop (waiting for a live lease), lease renewal, fill and release. */
+const flightOf = <A>(
+  r: Resolved,
+  keys: ReturnType<typeof keysOf>,
+  decoded: (key: string, stored: string | null, epoch: string | null) => Either<CacheError, A | typeof MISS>,
+  encoded: (key: string, value: A) => Either<CacheError, string>,
+  invalidate: (key: string) => Promise<Either<CacheError, void>>,
+  fp: string
+) => {
+  const { port, guard, lease, maxLoad, timer } = r
+  const waiters = Waiters.make(
+    port.subscribe === undefined ? undefined : (onMessage) => (port.subscribe as NonNullable<RedisPort['subscribe']>)(keys.channel, onMessage),
+    timer
+  )
+
+  /** Renews the lease every third of it, until stopped, refused, or the load has run `maxLoad` ms. */
+  const renewal = (key: string, gen: string, token: string): (() => void) => {
+    let stopped = false
+    let cancel: () => void = () => undefined
+    let renewed = 0
+    const every = Math.max(1, Math.floor(lease / 3))
+    const next = (): void => {
+      cancel = timer(every, () => {
+        renewed += every
+        if (stopped || renewed >= maxLoad) return
+        void guard('lead', key, () => port.run(Scripts.renew, [keys.entry(key)], [gen, token, String(lease)])).then((a) => {
+          if (!stopped && !(E.isRight(a) && Number(a.right) === 0)) next() // a refused renewal: the lease is gone
+        })
+      })
+    }
+    next()
+    return () => {
+      stopped = true
+      cancel()
+    }
+  }
+
+  const lead = (key: string, refresh: boolean, corrupt = 0): Promise<Either<CacheError, Lead<A>>> => {
+    const token = Envelope.nonce()
+    const expected = waiters.expect(key)
+    const args = [token, String(lease), refresh ? '1' : '0', Envelope.nonce(), Envelope.nonce(), String(maxLoad), fp]
+    return guard('lead', key, () => port.run(Scripts.lead, [keys.entry(key), keys.epoch], args) as Promise<Reply>).then(
+      (reply): Either<CacheError, Lead<A>> | Promise<Either<CacheError, Lead<A>>> => {
+        if (E.isLeft(reply)) {
+          expected.cancel()
+          return reply
+        }
+        const [kind, a, b, c] = reply.right
+        if (kind === 'W') return expected.wait(Math.min(Number(a), lease) + 1).then(() => lead(key, refresh, corrupt))
+        expected.cancel()
+        if (kind === 'B') return E.right({ _tag: 'Busy' })
+        if (kind === 'L') {
+          const gen = String(a)
+          const ticket: Ticket = { gen, epoch: String(b), token, stop: renewal(key, gen, token) }
+          return E.right({ _tag: 'Leader', ticket })
+        }
+        const d = decoded(key, String(a), String(c))
+        if (E.isRight(d) && d.right !== MISS) {
+          const pttl = Number(b)
+          return E.right({ _tag: 'Found', entry: { value: d.right as A, expiresIn: pttl < 0 ? undefined : pttl } })
+        }
+        // an entry of this schema that does not decode: deleted (fenced), then led once more
+        if (corrupt > 0) return E.isLeft(d) ? d : E.left(CE.decodeFailure(key, ['unreadable entry']))
+        return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, corrupt + 1)))
+      }
+    )
+  }
+
+  const fill = (key: string, ticket: Ticket, value: A, ttl: number | undefined): Promise<Either<CacheError, Fill>> => {
+    ticket.stop()
+    const body = encoded(key, value)
+    if (E.isLeft(body)) return Promise.resolve(body)
+    const args = [ticket.gen, ticket.epoch, body.right, ttlArg(ttl), keys.channel, key]
+    return guard('fill', key, () => port.run(Scripts.fill, [keys.entry(key), keys.epoch], args) as Promise<Fill>)
+  }
+
+  const release = (key: string, ticket: Ticket): Promise<Either<CacheError, void>> => {
+    ticket.stop()
+    const args = [ticket.gen, ticket.token, keys.channel, key]
+    return guard('release', key, () => port.run(Scripts.release, [keys.entry(key)], args)).then((a) => (E.isLeft(a) ? a : E.right(undefined)))
+  }
+  return { lead, fill, release }
+}
