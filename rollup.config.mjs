@@ -19,12 +19,13 @@ import { dts } from 'rollup-plugin-dts'
 
 /**
  * The package's entry points, one line each (`best-simple-cache` is lib/index.ts, `best-simple-cache/testing` is
- * lib/testing.ts). Named, so that with more than one the declarations keep their place (an array puts them under
+ * lib/testing.ts, `best-simple-cache/redis` is lib/redis.ts). Named, so that with more than one the declarations keep their place (an array puts them under
  * dist/<format>/lib/).
  */
 const input = {
   index: 'lib/index.ts',
-  testing: 'lib/testing.ts'
+  testing: 'lib/testing.ts',
+  redis: 'lib/redis.ts'
 }
 const peers = ['fp-ts', 'io-ts']
 

@@ -10,8 +10,6 @@
  *
  * @since 0.3.0
  */
-import type { Script } from './internal/redis/scripts'
-
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -38,7 +36,16 @@ export interface RedisPort {
   readonly problems: ReadonlyArray<{ readonly field: string; readonly message: string }>
 }
 
-export type { Script }
+/**
+ * A Lua script of the store, by name; a port loads it once (`SCRIPT LOAD`) and runs it by its SHA.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface Script {
+  readonly name: string
+  readonly lua: string
+}
 
 /**
  * The part of an ioredis client (`Redis`, version 5.3 or later) that the adapter uses.

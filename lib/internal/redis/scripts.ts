@@ -19,11 +19,7 @@
  * @since 0.3.0
  */
 
-/** A script by name, for the port to load once and run by its SHA. */
-export interface Script {
-  readonly name: string
-  readonly lua: string
-}
+import type { Script } from '../../RedisPort'
 
 const prelude = `
 local function fields(v, n)
