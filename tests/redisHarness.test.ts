@@ -22,6 +22,8 @@ import {
   sharedRedis,
   startServer
 } from './util/redisServer'
+import { DIST_ENTRY, isDistStale } from './util/builtPackage'
+import { redisSuitesToRun } from './util/globalSetup'
 import type { TcpProxy } from './util/tcpProxy'
 import { startProxy } from './util/tcpProxy'
 
@@ -71,6 +73,38 @@ describe('redisAvailability and the suite decision', () => {
   })
 })
 
+describe('the global setup', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bsc-setup-'))
+  const write = (file: string, text: string, mtime?: Date): void => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
+    fs.writeFileSync(path.join(root, file), text)
+    if (mtime !== undefined) fs.utimesSync(path.join(root, file), mtime, mtime)
+  }
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
+
+  test('finds the Redis suites among the files the path patterns select', () => {
+    write('tests/a.test.ts', "describeRedis('a', () => {})")
+    write('tests/deep/b.test.ts', "describeRedis('b', () => {})")
+    write('tests/plain.test.ts', "describe('plain', () => {})")
+    write('tests/util/helper.ts', "describeRedis('not a test file', () => {})")
+    const tests = path.join(root, 'tests')
+    const found = (patterns: Array<string>): Array<string> =>
+      redisSuitesToRun([tests], patterns).map((f) => path.relative(tests, f)).sort()
+    expect(found([])).toEqual(['a.test.ts', path.join('deep', 'b.test.ts')])
+    expect(found(['plain'])).toEqual([])
+    expect(found(['DEEP/'])).toEqual([path.join('deep', 'b.test.ts')])
+  })
+
+  test('the dist is stale when missing or older than the newest file under lib/', () => {
+    write('lib/internal/x.ts', '', new Date(2000, 0, 2))
+    expect(isDistStale(root)).toBe(true)
+    write(DIST_ENTRY, '', new Date(2000, 0, 3))
+    expect(isDistStale(root)).toBe(false)
+    write('lib/internal/x.ts', '', new Date(2000, 0, 4))
+    expect(isDistStale(root)).toBe(true)
+  })
+})
+
 describe('the RESP client', () => {
   test('encodes a command as an array of bulk strings', () => {
     expect(encodeCommand(['SET', 'k', 'é', 1]).toString()).toBe('*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\né\r\n$1\r\n1\r\n')
@@ -84,9 +118,10 @@ describe('the RESP client', () => {
   })
 })
 
-/** Resolves once `condition` holds, yielding to I/O in between (no timer); fails after `rounds` turns. */
-const untilTrue = async (condition: () => boolean, rounds = 10000): Promise<void> => {
-  for (let i = 0; i < rounds && !condition(); i++) await new Promise((resolve) => setImmediate(resolve))
+/** Resolves once `condition` holds, yielding to I/O in between (no timer); fails after `withinMs` of turns. */
+const untilTrue = async (condition: () => boolean, withinMs = 2000): Promise<void> => {
+  const giveUpAt = performance.now() + withinMs
+  while (!condition() && performance.now() < giveUpAt) await new Promise((resolve) => setImmediate(resolve))
   expect(condition()).toBe(true)
 }
 
@@ -177,6 +212,16 @@ describeRedis('redis-server harness', () => {
     } finally {
       client.close()
     }
+  })
+
+  test('stop of a paused server does not wait out the pause', async () => {
+    const server = await start()
+    const pid = server.pid
+    await server.pause(60_000)
+    const stoppingAt = performance.now()
+    await server.stop()
+    expect(isAlive(pid)).toBe(false)
+    expect(performance.now() - stoppingAt).toBeLessThan(10_000)
   })
 
   describe('the TCP proxy', () => {

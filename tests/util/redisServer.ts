@@ -105,7 +105,7 @@ export interface RedisServer {
   readonly url: string
   /** The process id of the server now running (it changes on `restart`). */
   readonly pid: number
-  /** `SHUTDOWN NOSAVE`, SIGKILL when still alive after 2 s; removes the temporary folder. Safe to call twice. */
+  /** `SHUTDOWN NOSAVE`, SIGKILL when it hangs or is still alive after 2 s; removes the temporary folder. Safe to call twice. */
   readonly stop: () => Promise<void>
   /** SIGKILL, as a crash; resolves when the process is gone. `restart` brings it back. */
   readonly kill: () => Promise<void>
@@ -128,6 +128,8 @@ export interface StartOptions {
 const READY_WITHIN_MS = 2000
 /** How long `stop` waits for SHUTDOWN before it sends SIGKILL. */
 const EXIT_WITHIN_MS = 2000
+/** How long SHUTDOWN may go unanswered (a paused server never answers) before `stop` sends SIGKILL. */
+const SHUTDOWN_REPLY_MS = 500
 /** Tries with another free port when another process took the one picked. */
 const PORT_ATTEMPTS = 3
 
@@ -328,9 +330,12 @@ const killAndWait = async (pid: number): Promise<void> => {
 
 /** `SHUTDOWN NOSAVE`, then SIGKILL if the server is still alive after EXIT_WITHIN_MS. */
 const shutdown = async (port: number, pid: number): Promise<void> => {
-  // the server closes the connection instead of answering: the command's rejection is the expected outcome
-  await respCommand(port, ['SHUTDOWN', 'NOSAVE'], { timeout: 1000 }).catch(() => undefined)
-  if (!(await waitExit(pid, EXIT_WITHIN_MS))) await killAndWait(pid)
+  // the server closes the connection instead of answering; no reply at all means it is paused or hung
+  const hung = await respCommand(port, ['SHUTDOWN', 'NOSAVE'], { timeout: SHUTDOWN_REPLY_MS }).then(
+    () => false,
+    (error: Error) => /no reply within/.test(error.message)
+  )
+  if (hung || !(await waitExit(pid, EXIT_WITHIN_MS))) await killAndWait(pid)
 }
 
 /** A safety net: a server still running when this process exits (a test forgot `stop`) is killed with it. */
