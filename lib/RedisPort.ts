@@ -55,9 +55,9 @@ export interface Script {
  */
 export interface IORedisClient {
   readonly options: {
-    readonly enableOfflineQueue?: boolean
-    readonly maxRetriesPerRequest?: number | null
-    readonly commandTimeout?: number
+    readonly enableOfflineQueue?: boolean | undefined
+    readonly maxRetriesPerRequest?: number | null | undefined
+    readonly commandTimeout?: number | undefined
   }
   mget(...keys: Array<string>): Promise<Array<string | null>>
   evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
@@ -73,10 +73,12 @@ export interface IORedisClient {
  * @since 0.3.0
  */
 export interface NodeRedisClient {
-  readonly options?: {
-    readonly disableOfflineQueue?: boolean
-    readonly socket?: { readonly reconnectStrategy?: unknown }
-  }
+  readonly options?:
+    | {
+        readonly disableOfflineQueue?: boolean | undefined
+        readonly socket?: { readonly reconnectStrategy?: unknown } | undefined
+      }
+    | undefined
   mGet(keys: Array<string>): Promise<Array<string | null>>
   evalSha(sha: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
   scriptLoad(lua: string): Promise<string>

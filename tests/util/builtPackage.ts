@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import { spawnSync } from 'node:child_process'
 
 /** The built file the multi-process tests load. TODO(redis entry): `dist/cjs/redis.cjs` once rollup builds it. */
-export const DIST_ENTRY = 'dist/cjs/index.cjs'
+export const DIST_ENTRY = 'dist/cjs/redis.cjs'
 
 /** Set by the global setup when `npm run build` failed; tests that need `dist/` report it. */
 export const BUILD_FAILED_ENV = 'BSC_BUILD_FAILED'

@@ -55,6 +55,9 @@ const keysOf = (prefix: string, name: string) => {
 export const factory =
   (r: Resolved): StoreFactory =>
   <A>(ctx: StoreContext<A>): Store<A> => {
+    if (ctx.maxSize > 0) {
+      throw new TypeError(`maxSize (${ctx.maxSize}) bounds the memory store only: bound a Redis store with Redis's maxmemory and an eviction policy, and give maxSize 0`)
+    }
     const { port, guard } = r
     const { codec } = ctx
     const keys = keysOf(r.prefix, ctx.name)
@@ -94,6 +97,7 @@ export const factory =
       })
 
     const set = (key: string, value: A, ttl?: number): Promise<Either<CacheError, void>> => {
+      if (ttl !== undefined && ttl <= 0) return invalidate(key) // kept for no time at all
       const body = encoded(key, value)
       if (E.isLeft(body)) return Promise.resolve(body)
       const args = [Envelope.nonce(), Envelope.nonce(), body.right, ttlArg(ttl), keys.channel, key]
