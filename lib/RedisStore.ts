@@ -117,10 +117,11 @@ export const make = (options: RedisStoreOptions): Either<CacheError, StoreFactor
   const prefix = text(o, 'prefix', 'bsc:', fields)
   const schema = text(o, 'schema', '', fields)
   const clock = options.clock ?? Clock.system
+  const timer = clock.timer
+  if (timer === undefined) fields.push({ field: 'clock', message: 'expected a Clock with timers (Clock.timer), for the deadline and the lease renewals' })
   if (maxLoad < lease) fields.push({ field: 'maxLoad', message: `must be at least the lease (${lease} ms), got ${maxLoad}` })
-  if (fields.length > 0) return E.left(CE.invalidConfig('redis store', fields))
+  if (fields.length > 0 || timer === undefined) return E.left(CE.invalidConfig('redis store', fields))
   const port = options.port
-  const { guard } = Guard.make({ deadline, cooldown, clock, isReplyError: port.isReplyError })
-  const timer = clock.timer ?? Clock.system.timer!
+  const { guard } = Guard.make({ deadline, cooldown, clock, timer, isReplyError: port.isReplyError })
   return E.right(RedisStoreInternal.factory({ port, prefix, lease, maxLoad, schema, guard, timer }))
 }

@@ -27,6 +27,8 @@ export interface GuardOptions {
   /** How long the breaker stays open before a probe, in ms. */
   readonly cooldown: number
   readonly clock: Clock
+  /** The clock's timers (`clock.timer`): `unref`'d, so a pending deadline never keeps the process alive. */
+  readonly timer: (ms: number, f: () => void) => () => void
   /** Whether an error is the server answering (the call failed, the connection is fine). */
   readonly isReplyError: (error: unknown) => boolean
 }
@@ -37,15 +39,8 @@ export interface Breaker {
   readonly state: () => 'Closed' | 'Open' | 'HalfOpen'
 }
 
-const processTimer = (ms: number, f: () => void): (() => void) => {
-  const timer = setTimeout(f, ms)
-  if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref()
-  return () => clearTimeout(timer)
-}
-
 export const make = (options: GuardOptions): { readonly guard: Guard; readonly breaker: Breaker } => {
-  const { deadline, cooldown, clock, isReplyError } = options
-  const timer = clock.timer ?? processTimer
+  const { deadline, cooldown, clock, timer, isReplyError } = options
   let openUntil = -Infinity // Closed while -Infinity
   let probing = false
   const trip = (): void => {
