@@ -46,7 +46,7 @@ else
   not_ok "npm pack, and the tarball unpacks"
   finish
 fi
-for dep in fp-ts io-ts typescript @types/node; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
+for dep in fp-ts io-ts typescript @types/node ioredis; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
 echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
 cp tests/dist/suite.cjs tests/dist/testing.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/dist/documented.cjs "$consumer/"
 cp tests/dist/.ts-consumer/*.mts tests/dist/.ts-consumer/*.cts tests/dist/.ts-consumer/*.json "$consumer/"

@@ -111,7 +111,7 @@ make_consumer() {
     cat "$work/pack.log"
     return 1
   }
-  for dep in fp-ts io-ts typescript @types/node; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
+  for dep in fp-ts io-ts typescript @types/node ioredis; do ln -s "$root/node_modules/$dep" "$consumer/node_modules/$dep"; done
   echo '{ "name": "consumer", "private": true }' >"$consumer/package.json"
   cp tests/dist/suite.cjs tests/dist/testing.cjs tests/dist/esm.mjs tests/dist/cjs.cjs tests/runtimes/npm-specifier.mjs "$consumer/"
 }
