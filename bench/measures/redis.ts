@@ -101,7 +101,7 @@ const ready = (client: IORedis): Promise<void> =>
 const openSession = async (binary: string): Promise<Session> => {
   const server: RedisServer = await startRedisServer(binary)
   // a dev dependency of the repository, loaded only when an R row runs
-  const { Redis } = require('ioredis') as typeof import('ioredis')
+  const { Redis } = await import('ioredis')
   const clients: Array<IORedis> = []
   const client = async (extra: Extra = {}): Promise<IORedis> => {
     const c = new Redis({ ...clientOptions(server.port), ...extra })
