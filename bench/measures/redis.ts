@@ -225,6 +225,15 @@ const fillBoth = async (client: IORedis | undefined, store: Store<Entity> | unde
 
 const rawKeys = (keys: ReadonlyArray<string>) => keys.map((k) => `raw:${k}`)
 
+/** The hit keys, present both raw (`raw:<key>`, for R) and in a store of ours named `name`, and a read of each. */
+const hitSetup = async (s: Session, name: string) => {
+  const keys = makeKeys('e', HIT_KEYS, '')
+  const client = await s.client()
+  const store = await s.store(name)
+  await fillBoth(client, store, keys)
+  return { keys, raw: rawKeys(keys), readRaw: rawRead(client), readStore: storeRead(store) }
+}
+
 // -------------------------------------------------------------------------------------
 // goals and facts shared by the measures
 // -------------------------------------------------------------------------------------
@@ -311,15 +320,12 @@ const r1: RedisMeasure = {
     'c100: 100 calls started at once, then awaited together; ns/op is the batch time over every call.'
   ],
   cases: async (s, misses) => {
-    const keys = makeKeys('e', HIT_KEYS, '')
-    const client = await s.client()
-    const store = await s.store('r1')
-    await fillBoth(client, store, keys)
+    const { keys, raw, readRaw, readStore } = await hitSetup(s, 'r1')
     return [
-      sequential(N.raw, 'peer', rawKeys(keys), rawRead(client), misses),
-      sequential(N.store, 'ours', keys, storeRead(store), misses),
-      concurrent(N.rawC100, 'peer', rawKeys(keys), rawRead(client), misses),
-      concurrent(N.storeC100, 'ours', keys, storeRead(store), misses)
+      sequential(N.raw, 'peer', raw, readRaw, misses),
+      sequential(N.store, 'ours', keys, readStore, misses),
+      concurrent(N.rawC100, 'peer', raw, readRaw, misses),
+      concurrent(N.storeC100, 'ours', keys, readStore, misses)
     ]
   }
 }
@@ -335,8 +341,7 @@ const r2: RedisMeasure = {
     'The store row of R1 is repeated for scale.'
   ],
   cases: async (s, misses) => {
-    const keys = makeKeys('e', HIT_KEYS, '')
-    const client = await s.client()
+    const { keys, raw, readRaw, readStore } = await hitSetup(s, 'r2-store')
     const cache = Cache.unsafeMake({ name: 'r2', codec: Entity, key: KeyCodec.string, store: await s.factory(), config: { ttl: HOUR } })
     let loads = 0
     const load = (k: string): Promise<Entity> => {
@@ -344,18 +349,15 @@ const r2: RedisMeasure = {
       return Promise.resolve(entity(Number(k.slice(1))))
     }
     const fn = withCacheAsync(cache)(load)
-    await fillBoth(client, undefined, keys)
     for (const k of keys) await fn(k)
-    const store = await s.store('r2-store')
-    await fillBoth(undefined, store, keys)
     const cached: Read = (k) => {
       const before = loads
       return fn(k).then((v) => loads === before && consume(v))
     }
     return [
-      sequential(N.raw, 'peer', rawKeys(keys), rawRead(client), misses),
+      sequential(N.raw, 'peer', raw, readRaw, misses),
       sequential(N.withCache, 'ours', keys, cached, misses),
-      sequential(N.store, 'info', keys, storeRead(store), misses)
+      sequential(N.store, 'info', keys, readStore, misses)
     ]
   }
 }
@@ -371,11 +373,8 @@ const r5 = (peers: Peers): RedisMeasure => ({
     'R is shown for scale.'
   ],
   cases: async (s, misses) => {
-    const keys = makeKeys('e', HIT_KEYS, '')
-    const client = await s.client()
-    const store = await s.store('r5')
-    await fillBoth(client, store, keys)
-    const cases = [sequential(N.store, 'ours', keys, storeRead(store), misses), sequential(N.raw, 'info', rawKeys(keys), rawRead(client), misses)]
+    const { keys, raw, readRaw, readStore } = await hitSetup(s, 'r5')
+    const cases = [sequential(N.store, 'ours', keys, readStore, misses), sequential(N.raw, 'info', raw, readRaw, misses)]
     if (peers.bentocache !== undefined) {
       const { BentoCache, bentostore } = peers.bentocache.core
       const connection = await s.client()
@@ -407,17 +406,14 @@ const r6: RedisMeasure = {
   ],
   notes: [HIT_NOTE, 'The same store and R rows as R1 at c100, on clients made with enableAutoPipelining: true (all of a tick\'s commands in one write).'],
   cases: async (s, misses) => {
-    const keys = makeKeys('e', HIT_KEYS, '')
-    const client = await s.client()
-    const store = await s.store('r6')
-    await fillBoth(client, store, keys)
+    const { keys, raw, readRaw, readStore } = await hitSetup(s, 'r6')
     const pipedClient = await s.client({ enableAutoPipelining: true })
     const piped = await s.store('r6', { enableAutoPipelining: true })
     return [
-      concurrent(N.storeC100, 'ours', keys, storeRead(store), misses),
+      concurrent(N.storeC100, 'ours', keys, readStore, misses),
       concurrent(N.storePiped, 'ours', keys, storeRead(piped), misses),
-      concurrent(N.rawC100, 'info', rawKeys(keys), rawRead(client), misses),
-      concurrent(N.rawPiped, 'info', rawKeys(keys), rawRead(pipedClient), misses)
+      concurrent(N.rawC100, 'info', raw, readRaw, misses),
+      concurrent(N.rawPiped, 'info', raw, rawRead(pipedClient), misses)
     ]
   }
 }
