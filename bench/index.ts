@@ -10,6 +10,7 @@
  *   npm run bench -- --smoke      every case for a few iterations (seconds), to check that the bench starts;
  *                                 renders the report in memory and writes nothing
  *   npm run bench -- --only G1,G4 only the listed measures; never written to latest.json or docs/
+ *                                 (R1-R6 start a redis-server of their own; without the binary they are skipped)
  *   npm run bench -- --in-process the full run's passes in this process instead of child processes
  *   npm run bench -- --no-write   print only
  */
@@ -22,6 +23,7 @@ import { blackhole, fmtNs, fmtOps, fmtRatio, gcExposed, median, quantile } from 
 import { freshnessMeasures } from './measures/freshness'
 import { g8 } from './measures/memory'
 import { memoMeasures } from './measures/memo'
+import { redisMeasures } from './measures/redis'
 import { semaphoreMeasures } from './measures/semaphore'
 import { storeMeasures } from './measures/store'
 import type {
@@ -284,21 +286,25 @@ const printMeasure = (m: MeasureResult): void => {
 // main
 // -------------------------------------------------------------------------------------
 
-/** Every measure this run asks for, in order; G8 is left out (and reported) without --expose-gc. */
+/**
+ * Every measure this run asks for, in order; one that cannot run here is left out and reported with its reason: G8
+ * without --expose-gc, the R rows without a redis-server binary.
+ */
 const declare = (cfg: Config, peers: Peers): { specs: Array<MeasureSpec>; skipped: Array<string> } => {
-  const all: Array<[string, MeasureSpec | undefined]> = [
+  const all: Array<[string, MeasureSpec | string]> = [
     ...storeMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
     ...memoMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
     // after G4-G7, so that no cache with freshness windows has run in the process when they are timed
     ...freshnessMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
-    ['G8', g8(cfg, peers)],
-    ...semaphoreMeasures(cfg).map((m): [string, MeasureSpec] => [m.id, m])
+    ['G8', g8(cfg, peers) ?? 'needs node --expose-gc'],
+    ...semaphoreMeasures(cfg).map((m): [string, MeasureSpec] => [m.id, m]),
+    ...redisMeasures(cfg, peers)
   ]
   const specs: Array<MeasureSpec> = []
   const skipped: Array<string> = []
   for (const [id, m] of all) {
     if (cfg.only.length > 0 && !cfg.only.includes(id.toUpperCase())) continue
-    if (m === undefined) skipped.push(`${id}: needs node --expose-gc`)
+    if (typeof m === 'string') skipped.push(`${id}: ${m}`)
     else specs.push(m)
   }
   return { specs, skipped }
@@ -326,19 +332,27 @@ const runHere = async (
   if (passes === 1) {
     for (let i = 0; i < specs.length; i++) {
       const runner = await specs[i]!.build()
-      out[i]!.rows.push(await runner.pass())
-      out[i]!.data.push(runner.data?.() ?? {})
+      try {
+        out[i]!.rows.push(await runner.pass())
+        out[i]!.data.push(runner.data?.() ?? {})
+      } finally {
+        await runner.close?.()
+      }
     }
     return out
   }
   const runners: Array<Runner> = []
-  for (const s of specs) runners.push(await s.build())
-  for (let p = 0; p < passes; p++) {
-    const t = Date.now()
-    for (let i = 0; i < specs.length; i++) out[i]!.rows.push(await runners[i]!.pass())
-    console.log(`pass ${p + 1}/${passes} done in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+  try {
+    for (const s of specs) runners.push(await s.build())
+    for (let p = 0; p < passes; p++) {
+      const t = Date.now()
+      for (let i = 0; i < specs.length; i++) out[i]!.rows.push(await runners[i]!.pass())
+      console.log(`pass ${p + 1}/${passes} done in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+    }
+    runners.forEach((r, i) => out[i]!.data.push(r.data?.() ?? {}))
+  } finally {
+    for (const r of runners) await r.close?.()
   }
-  runners.forEach((r, i) => out[i]!.data.push(r.data?.() ?? {}))
   return out
 }
 

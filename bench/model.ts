@@ -82,6 +82,8 @@ export interface Runner {
   readonly pass: () => Promise<ReadonlyArray<PassRow>>
   /** What was recorded so far in this process. */
   readonly data?: () => MeasureData
+  /** Ends what the measure holds outside the heap (connections, a server), once its passes are done. */
+  readonly close?: () => Promise<void>
 }
 
 // -------------------------------------------------------------------------------------

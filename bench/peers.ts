@@ -23,12 +23,21 @@ export interface Peers {
   readonly cacheManager: typeof import('cache-manager', { with: { 'resolution-mode': 'import' } }) | undefined
   readonly cachified: typeof import('@epic-web/cachified') | undefined
   readonly effect: typeof import('effect', { with: { 'resolution-mode': 'import' } }) | undefined
+  /** bentocache and its Redis driver (an entry of its own), for R5. */
+  readonly bentocache:
+    | {
+        readonly core: typeof import('bentocache', { with: { 'resolution-mode': 'import' } })
+        readonly redis: typeof import('bentocache/drivers/redis', { with: { 'resolution-mode': 'import' } })
+      }
+    | undefined
   readonly status: ReadonlyArray<PeerStatus>
 }
 
 const versionOf = (name: string): string | undefined => {
   try {
-    const file = path.join(__dirname, 'node_modules', ...name.split('/'), 'package.json')
+    // the package of a subpath import (`bentocache/drivers/redis`)
+    const parts = name.split('/').slice(0, name.startsWith('@') ? 2 : 1)
+    const file = path.join(__dirname, 'node_modules', ...parts, 'package.json')
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version
   } catch {
     return undefined
@@ -70,5 +79,15 @@ export const loadPeers = async (): Promise<Peers> => {
     'effect',
     (m) => typeof m.Cache?.make === 'function' && typeof m.Effect?.runPromise === 'function'
   )
-  return { lruCache, mnemonist, pMemoize, asyncCacheDedupe, cacheManager, cachified, effect, status }
+  const bentoCore = await load<typeof import('bentocache', { with: { 'resolution-mode': 'import' } })>(
+    'bentocache',
+    (m) => typeof m.BentoCache === 'function' && typeof m.bentostore === 'function'
+  )
+  // its Redis driver imports ioredis, which it finds in the repository's node_modules (our version, 6.0.0)
+  const bentoRedis = await load<typeof import('bentocache/drivers/redis', { with: { 'resolution-mode': 'import' } })>(
+    'bentocache/drivers/redis',
+    (m) => typeof m.redisDriver === 'function'
+  )
+  const bentocache = bentoCore === undefined || bentoRedis === undefined ? undefined : { core: bentoCore, redis: bentoRedis }
+  return { lruCache, mnemonist, pMemoize, asyncCacheDedupe, cacheManager, cachified, effect, bentocache, status }
 }
