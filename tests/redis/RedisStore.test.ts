@@ -15,7 +15,8 @@ import type { Store, StoreFactory } from '../../lib/Store'
 import { describeLaws, storeLaws } from '../../lib/testing'
 import { withCacheAsync } from '../../lib/withCache'
 import { RedisPort, RedisStore } from '../../lib/redis'
-import { clients, freshStores } from '../util/redisClients'
+import { createClient } from 'redis'
+import { clients, freshPrefix, freshStores } from '../util/redisClients'
 import type { Clients } from '../util/redisClients'
 import { describeRedis, sharedRedis } from '../util/redisServer'
 
@@ -290,5 +291,52 @@ describeRedis('RedisStore', () => {
       for (let i = 0; i < 100 && (await get(1)).name !== 'load 2'; i++) await new Promise((resolve) => setTimeout(resolve, 5))
       expect(await get(1)).toEqual({ id: 1, name: 'load 2' })
     })
+  })
+})
+
+describeRedis('RedisStore over node-redis (RedisPort.nodeRedis)', () => {
+  const options = () => ({
+    url: sharedRedis().url,
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: (retries: number) => Math.min(10 * retries, 100) }
+  })
+  const client = createClient(options())
+  const subscriber = createClient(options())
+  beforeAll(async () => {
+    await Promise.all([client.connect(), subscriber.connect()])
+  })
+  afterAll(async () => {
+    client.destroy()
+    subscriber.destroy()
+  })
+  const factory: StoreFactory = (context) => {
+    const made = RedisStore.make({ port: RedisPort.nodeRedis(client as never, subscriber as never), prefix: freshPrefix() })
+    if (E.isLeft(made)) throw new Error(JSON.stringify(made.left))
+    return made.right(context)
+  }
+  describeLaws(
+    'store laws (test kit): RedisStore over node-redis',
+    storeLaws(factory).filter((law) => law.id !== 'C2' && law.id !== 'maxSize'),
+    { describe, it }
+  )
+
+  it('wakes a waiter through its subscriber, and fences a fill after a delete', async () => {
+    const prefix = freshPrefix()
+    const make = RedisStore.make({ port: RedisPort.nodeRedis(client as never, subscriber as never), prefix })
+    if (E.isLeft(make)) throw new Error('make')
+    const [a, b] = [storeOf(make.right, User), storeOf(make.right, User)]
+    const led = await a.flight!.lead('k', false)()
+    if (E.isLeft(led) || led.right._tag !== 'Leader') throw new Error('expected Leader')
+    const started = performance.now()
+    const waiting = b.flight!.lead('k', false)()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(await a.flight!.fill('k', led.right.ticket, { id: 1, name: 'a' })()).toEqual(E.right('Written'))
+    const w = await waiting
+    expect(E.isRight(w) && w.right._tag === 'Found' && w.right.entry.value).toEqual({ id: 1, name: 'a' })
+    expect(performance.now() - started).toBeLessThan(1000)
+    const again = await a.flight!.lead('j', false)()
+    if (E.isLeft(again) || again.right._tag !== 'Leader') throw new Error('expected Leader')
+    await b.delete('j')()
+    expect(await a.flight!.fill('j', again.right.ticket, { id: 2, name: 'b' })()).toEqual(E.right('Fenced'))
   })
 })
