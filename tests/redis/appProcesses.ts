@@ -22,6 +22,8 @@ export interface Value {
 /** What a process answers to `go`: its callers' values, its loads, and when things happened (see `now`). */
 export interface Done {
   readonly values: ReadonlyArray<Value>
+  /** The callers that got a rejection (none, in these tests), as text. */
+  readonly errors: ReadonlyArray<string>
   readonly loads: number
   readonly ms: number
   readonly answeredAt: ReadonlyArray<number>
@@ -45,6 +47,8 @@ export interface AppProcess {
   readonly go: (key: string, callers: number) => Promise<Done>
   /** Resolves when a load in this process has started (a message sent before now counts). */
   readonly loading: () => Promise<void>
+  /** Resolves once the process's clients are connected (again, after a restart). */
+  readonly connected: () => Promise<void>
   /** `cache.invalidate(key)` in this process. */
   readonly invalidate: (key: string) => Promise<void>
   /** SIGKILL; resolves once the process is gone. */
@@ -58,7 +62,7 @@ export const now = (): number => performance.timeOrigin + performance.now()
 
 type Message = { readonly [kind: string]: unknown }
 
-/** The messages of one process, by kind (`ready`, `loading`, `done`, `invalidated`), each taken once, in order. */
+/** The messages of one process, by kind (`ready`, `loading`, `done`, ...), each taken once, in order. */
 const mailbox = (child: ChildProcess, stderr: () => string) => {
   const queued = new Map<string, Array<unknown>>()
   const waiting = new Map<string, Array<{ resolve: (m: unknown) => void; reject: (e: Error) => void }>>()
@@ -105,6 +109,10 @@ const start = async (options: AppOptions): Promise<AppProcess> => {
       return next<Done>('done')
     },
     loading: () => next<true>('loading').then(() => undefined),
+    connected: () => {
+      child.send({ connected: true })
+      return next<true>('connected').then(() => undefined)
+    },
     invalidate: async (key) => {
       child.send({ invalidate: key })
       if ((await next<boolean>('invalidated')) !== true) throw new Error(`invalidate failed in worker ${child.pid}`)

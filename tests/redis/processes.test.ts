@@ -9,7 +9,8 @@
 import Redis from 'ioredis'
 import { setTimeout as delay } from 'node:timers/promises'
 import { clientOptions, freshPrefix, ready } from '../util/redisClients'
-import { describeRedis, sharedRedis } from '../util/redisServer'
+import { describeRedis, sharedRedis, startServer } from '../util/redisServer'
+import { respCommand } from '../util/respClient'
 import { appProcesses, now } from './appProcesses'
 import type { AppOptions, AppProcess, Done, Value } from './appProcesses'
 
@@ -39,8 +40,17 @@ describeRedis('RedisStore across processes (built package, child processes)', ()
   afterEach(() => apps.stopAll())
   afterAll(() => raw?.disconnect())
 
-  const startAll = (n: number, options: Omit<AppOptions, 'port'>): Promise<Array<AppProcess>> =>
+  const startAll = (n: number, options: Omit<AppOptions, 'port'> & { readonly port?: number }): Promise<Array<AppProcess>> =>
     Promise.all(Array.from({ length: n }, () => apps.start({ port, ...options })))
+
+  /** Starts a 400 ms load of KEY in `a` (10 callers) and resolves 200 ms into it, with the load's answer to come. */
+  const midLoad = async (a: AppProcess): Promise<{ readonly answer: Promise<Done> }> => {
+    const answer = a.go(KEY, 10)
+    await a.loading()
+    const loadStarted = now()
+    await delay(Math.max(0, 200 - (now() - loadStarted)))
+    return { answer }
+  }
 
   describe('F4: N processes x 50 callers on one missing key, loader 300 ms', () => {
     it.each([2, 4])('%i processes: exactly 1 load in all, and every caller gets its value', async (n) => {
@@ -102,14 +112,11 @@ describeRedis('RedisStore across processes (built package, child processes)', ()
     const [b] = await startAll(1, { prefix, lease: 5000, loadMs: 100 })
     if (a === undefined || b === undefined) throw new Error('expected two processes')
 
-    const first = a.go(KEY, 10)
-    await a.loading()
-    const loadStarted = now()
-    await delay(Math.max(0, 200 - (now() - loadStarted))) // 200 ms into a's 400 ms load
+    const first = await midLoad(a) // 200 ms into a's 400 ms load
     await raw.set(`${prefix}version`, 'v2')
     await b.invalidate(KEY)
     const invalidatedAt = now()
-    const old = await first
+    const old = await first.answer
     expect(invalidatedAt).toBeLessThan(old.loadEndedAt as number) // the invalidation came during the load
     expect(old.values).toEqual(Array.from({ length: 10 }, () => ({ key: KEY, version: 'v1', pid: a.pid })))
     expect(await raw.get(entryKey(prefix))).not.toMatch(/^E/) // the fill was fenced: no entry at all
@@ -120,6 +127,36 @@ describeRedis('RedisStore across processes (built package, child processes)', ()
     expect([inA.loads, inA.values]).toEqual([0, Array.from({ length: 5 }, () => ({ key: KEY, version: 'v2', pid: b.pid }))])
     expect([old, inB, inA].flatMap((r) => r.failures)).toEqual([])
     console.log(`F6 invalidate at 200 ms of a 400 ms load in another process: fenced (its 10 callers got v1, nothing stored); the next read loaded v2`)
+  })
+
+  it('F3 across processes: the server restarted mid-load: that load is never filled; the next reads answer v2', async () => {
+    const server = await startServer()
+    try {
+      const prefix = freshPrefix()
+      const [a, b] = await startAll(2, { port: server.port, prefix, lease: 5000, loadMs: 400 })
+      if (a === undefined || b === undefined) throw new Error('expected two processes')
+      const first = await midLoad(a)
+      await server.restart() // no data survives: the load's tombstone and the epoch are gone
+      const restartedAt = now()
+      await respCommand(server.port, ['SET', `${prefix}version`, 'v2'])
+      const old = await first.answer
+      expect(restartedAt).toBeLessThan(old.loadEndedAt as number) // the restart came during the load
+      expect(old.values).toEqual(Array.from({ length: 10 }, () => ({ key: KEY, version: 'v1', pid: a.pid })))
+      expect(await respCommand(server.port, ['GET', entryKey(prefix)])).toBeNull() // its fill wrote nothing
+
+      await Promise.all([a.connected(), b.connected()])
+      const inB = await b.go(KEY, 5)
+      const inA = await a.go(KEY, 5)
+      expect(valuesOf([inB, inA])).toEqual(Array.from({ length: 10 }, () => ({ key: KEY, version: 'v2', pid: b.pid })))
+      expect(inB.loads + inA.loads).toBe(1)
+      console.log(
+        `F3 across processes: redis-server restarted at 200 ms of a 400 ms load: its fill wrote nothing (its callers got v1); ` +
+          `once reconnected, the next reads answered v2 (1 load; store failures around the restart: ${JSON.stringify(old.failures)})`
+      )
+    } finally {
+      await apps.stopAll()
+      await server.stop()
+    }
   })
 })
 

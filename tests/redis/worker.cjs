@@ -6,8 +6,9 @@
  *   parent -> worker                      worker -> parent
  *   (start)                               { ready: true }
  *   { go: { key, callers } }              { loading: true } when its loader starts, then
- *                                         { done: { values, loads, ms, answeredAt, loadEndedAt, failures } }
+ *                                         { done: { values, errors, loads, ms, answeredAt, loadEndedAt, failures } }
  *   { invalidate: key }                   { invalidated: true } or { invalidated: false, error }
+ *   { connected: true }                   { connected: true } once both clients are ready (after a restart)
  *   { close: true }                       (closes its clients and exits)
  *
  * The loader reads the version at the start of its load (the Redis key `<prefix>version`, default `v1`), takes
@@ -80,15 +81,16 @@ const go = async ({ key, callers }) => {
   failures.length = 0
   const started = now()
   const answeredAt = []
-  const values = await Promise.all(
+  const settled = await Promise.allSettled(
     Array.from({ length: callers }, () =>
-      get(key).then((value) => {
+      get(key).finally(() => {
         answeredAt.push(now())
-        return value
       })
     )
   )
-  send({ done: { values, loads, ms: now() - started, answeredAt, loadEndedAt, failures: [...failures] } })
+  const values = settled.filter((s) => s.status === 'fulfilled').map((s) => s.value)
+  const errors = settled.filter((s) => s.status === 'rejected').map((s) => String(s.reason))
+  send({ done: { values, errors, loads, ms: now() - started, answeredAt, loadEndedAt, failures: [...failures] } })
 }
 
 const invalidate = async (key) => {
@@ -102,14 +104,16 @@ const close = () => {
   process.exit(0)
 }
 
+const connected = () =>
+  Promise.all([client, subscriber].map((c) => (c.status === 'ready' ? undefined : new Promise((resolve) => c.once('ready', resolve)))))
+
 process.on('message', (message) => {
   if (message.go !== undefined) void go(message.go)
   else if (message.invalidate !== undefined) void invalidate(message.invalidate)
+  else if (message.connected !== undefined) void connected().then(() => send({ connected: true }))
   else if (message.close !== undefined) close()
 })
 // the parent went away (a failed or killed test run): leave no process behind
 process.on('disconnect', close)
 
-Promise.all([client, subscriber].map((c) => (c.status === 'ready' ? undefined : new Promise((resolve) => c.once('ready', resolve))))).then(() =>
-  send({ ready: true })
-)
+void connected().then(() => send({ ready: true }))
