@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { spawnSync } from 'node:child_process'
 
-/** The built file the multi-process tests load. TODO(redis entry): `dist/cjs/redis.cjs` once rollup builds it. */
+/** The built file the multi-process tests load (the redis entry; the core is beside it). */
 export const DIST_ENTRY = 'dist/cjs/redis.cjs'
 
 /** Set by the global setup when `npm run build` failed; tests that need `dist/` report it. */
