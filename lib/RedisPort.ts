@@ -135,7 +135,7 @@ const ioredisProblems = (client: IORedisClient): RedisPort['problems'] => {
  *
  * @example
  * import { RedisPort } from 'best-simple-cache/redis'
- * import Redis from 'ioredis'
+ * import { Redis } from 'ioredis'
  * import * as assert from 'assert'
  *
  * const client = new Redis({ lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 250 })

@@ -90,7 +90,7 @@ const isPort = (u: unknown): u is RedisPort =>
  *
  * @example
  * import { RedisPort, RedisStore } from 'best-simple-cache/redis'
- * import Redis from 'ioredis'
+ * import { Redis } from 'ioredis'
  * import * as E from 'fp-ts/Either'
  * import * as assert from 'assert'
  *
