@@ -97,15 +97,16 @@ const runForValue = <A, X>(
  * For a store that cannot answer at once: one lookup for the burst of callers, then `miss()` on a miss. A store
  * that fails is passed over (fail-open), unless the cache fails closed: then every caller gets `fail` of its error.
  */
-const lookupFirst = <A, R>(
-  ctx: LoadContext<A>,
-  key: string,
-  generation: number,
-  hit: (value: A) => R,
-  miss: () => R | Promise<R>,
-  fail: (error: CacheError) => R | Promise<R>
-): Promise<R> =>
+/** What a lookup (or a lead) goes on with: a hit's answer, the load to run, or a failure's answer. */
+interface Next<A, R> {
+  readonly hit: (value: A) => R
+  readonly miss: () => R | Promise<R>
+  readonly fail: (error: CacheError) => R | Promise<R>
+}
+
+const lookupFirst = <A, R>(ctx: LoadContext<A>, key: string, generation: number, next: Next<A, R>): Promise<R> =>
   ctx.access.lookup(key).then((r) => {
+    const { hit, miss, fail } = next
     if (E.isLeft(r)) {
       ctx.report.storeFailed(r.left)
       if (ctx.failClosed) {
@@ -116,18 +117,11 @@ const lookupFirst = <A, R>(
       ctx.states.settle(key, generation)
       return hit(r.right as A)
     }
-    return ctx.tickets === undefined ? miss() : leadFirst(ctx, key, generation, hit, miss, fail)
+    return ctx.tickets === undefined ? miss() : leadFirst(ctx, key, generation, next)
   })
 
 /** For a store shared by processes, after a miss: the load is led across processes before it runs (`accept.lead`). */
-const leadFirst = <A, R>(
-  ctx: LoadContext<A>,
-  key: string,
-  generation: number,
-  hit: (value: A) => R,
-  miss: () => R | Promise<R>,
-  fail: (error: CacheError) => R | Promise<R>
-): Promise<R> =>
+const leadFirst = <A, R>(ctx: LoadContext<A>, key: string, generation: number, { hit, miss, fail }: Next<A, R>): Promise<R> =>
   lead(ctx, key, generation, false).then((r) => {
     if (E.isLeft(r) ? ctx.failClosed : r.right?._tag === 'Found') ctx.states.settle(key, generation)
     if (E.isLeft(r)) return ctx.failClosed ? fail(r.left) : miss() // fail-open: loaded, not stored
@@ -167,7 +161,7 @@ const missResult = <A, E, X>(ctx: LoadContext<A>, key: string, run: (x: X) => Pr
   const result =
     read !== undefined
       ? runForResult(ctx, key, generation, run, x)
-      : lookupFirst(ctx, key, generation, E.right, () => runForResult(ctx, key, generation, run, x), E.left)
+      : lookupFirst(ctx, key, generation, { hit: E.right, miss: () => runForResult(ctx, key, generation, run, x), fail: E.left })
   state.result = result
   return result
 }
@@ -181,7 +175,7 @@ const missValue = <A, X>(ctx: LoadContext<A>, key: string, call: (x: X) => Promi
   const value =
     read !== undefined
       ? runForValue(ctx, key, generation, call, x)
-      : lookupFirst(ctx, key, generation, identity, () => runForValue(ctx, key, generation, call, x), rejection)
+      : lookupFirst(ctx, key, generation, { hit: identity, miss: () => runForValue(ctx, key, generation, call, x), fail: rejection })
   state.value = value
   return value
 }
