@@ -51,13 +51,13 @@ export const stored = <A>(report: Report<A>, key: string, w: Either<CacheError, 
  * per load, after the loader's wait, when little of the cache is in the CPU's caches, so it touches little.
  */
 export const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
-  if (ctx.tickets !== undefined) return acceptShared(ctx, key, generation, value)
   const { states, report, access } = ctx
-  if (!ctx.codec.is(value)) return report.rejected(key, value)
-  if (!states.isCurrent(key, generation)) return report.fenced(key)
+  if (!ctx.codec.is(value)) return dropped(ctx, key, generation, report.rejected(key, value))
+  if (!states.isCurrent(key, generation)) return dropped(ctx, key, generation, report.fenced(key))
   const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
-  if (ttl === 0) return undefined
-  if (typeof ttl === 'object') return ttl
+  if (ttl === 0) return dropped(ctx, key, generation, undefined)
+  if (typeof ttl === 'object') return dropped(ctx, key, generation, ttl)
+  if (ctx.tickets !== undefined) return fillShared(ctx, key, generation, value, ttl)
   if (access.writeNow !== undefined) return stored(report, key, access.writeNow(key, value, ttl))
   return settled(access.write(key, value, ttl, () => states.isCurrent(key, generation)), (w) => stored(report, key, w))
 }
@@ -72,22 +72,19 @@ export const dropTicket = <A>(ctx: LoadContext<A>, key: string, generation: numb
   ctx.access.flight?.release(key, ticket)
 }
 
-/** `accept` for a store shared by processes: the value is filled with the load's ticket, or not stored without one. */
-const acceptShared = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
+const dropped = <A, R>(ctx: LoadContext<A>, key: string, generation: number, answer: R): R => {
+  dropTicket(ctx, key, generation)
+  return answer
+}
+
+/** The write of a store shared by processes: a fill with the load's ticket; without one (its lead failed), none. */
+const fillShared = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A, ttl: number | undefined): undefined | Promise<undefined> => {
   const { states, report, access } = ctx
   const tickets = ctx.tickets as Map<number, unknown>
   const ticket = tickets.get(generation)
-  const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
-  const refused = !ctx.codec.is(value) ? report.rejected(key, value) : typeof ttl === 'object' ? ttl : undefined
-  if (refused !== undefined || ttl === 0 || ticket === undefined || !states.isCurrent(key, generation)) {
-    dropTicket(ctx, key, generation)
-    if (refused !== undefined) return refused
-    return ticket === undefined || ttl === 0 ? undefined : report.fenced(key)
-  }
+  if (ticket === undefined) return undefined
   tickets.delete(generation)
-  const fill = (access.flight as NonNullable<typeof access.flight>).fill(key, ticket, value, ttl as number | undefined, () =>
-    states.isCurrent(key, generation)
-  )
+  const fill = (access.flight as NonNullable<typeof access.flight>).fill(key, ticket, value, ttl, () => states.isCurrent(key, generation))
   return fill.then((w) => stored(report, key, w))
 }
 

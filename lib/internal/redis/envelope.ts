@@ -28,7 +28,7 @@ const fnv1a = (s: string): string => {
  * The fingerprint of a codec: its name (io-ts names a codec by its shape, as `{ id: number, name: string }`) and
  * the schema version a user gives, if any. An entry written by another schema is not read as this one.
  */
-export const fingerprint = (codec: EntityCodec<unknown>, schema: string): string => fnv1a(`${codec.name}\u0000${schema}`)
+export const fingerprint = <A>(codec: EntityCodec<A>, schema: string): string => fnv1a(`${codec.name}\u0000${schema}`)
 
 /** A random nonce for a new generation, epoch or token (not a secret: it only has to differ). */
 export const nonce = (): string => Math.random().toString(36).slice(2, 10) + Math.random().toString(36).slice(2, 10)

@@ -46,6 +46,9 @@ local function epoch(key, fresh)
   end
   return e
 end
+local function unleased(key, gen, e)
+  redis.call('SET', key, 'T' .. gen .. '|' .. e .. '||0|0', 'KEEPTTL')
+end
 local function put(key, value, ttl)
   if ttl == '' then redis.call('SET', key, value) else redis.call('SET', key, value, 'PX', ttl) end
 end
@@ -145,7 +148,7 @@ if not v then return 0 end
 if string.sub(v, 1, 1) == 'T' then
   local f = fields(v, 4)
   if not f or f[1] ~= ARGV[1] or f[3] ~= ARGV[2] then return 0 end
-  redis.call('SET', KEYS[1], 'T' .. f[1] .. '|' .. f[2] .. '||0|0', 'KEEPTTL')
+  unleased(KEYS[1], f[1], f[2])
   if f[5] == '1' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
   return 1
 end
@@ -167,7 +170,7 @@ if not v then return 0 end
 if string.sub(v, 1, 1) == 'T' then
   local f = fields(v, 4)
   if f then
-    redis.call('SET', KEYS[1], 'T' .. ARGV[1] .. '|' .. f[2] .. '||0|0', 'KEEPTTL')
+    unleased(KEYS[1], ARGV[1], f[2])
     if f[5] == '1' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
     return 1
   end

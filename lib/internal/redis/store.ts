@@ -11,6 +11,7 @@
  * @since 0.3.0
  */
 import * as E from 'fp-ts/Either'
+import { constVoid } from 'fp-ts/function'
 import type { Either } from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import type { Option } from 'fp-ts/Option'
@@ -44,6 +45,11 @@ interface Ticket {
 
 type Reply = ReadonlyArray<string | number | null>
 
+/** An entry with the life `PTTL` answered (`-1`: no ttl). */
+const entryOf = <A>(value: A, pttl: number): Entry<A> => ({ value, expiresIn: pttl < 0 ? undefined : pttl })
+
+const done = /*#__PURE__*/ E.map(constVoid)
+
 const ttlArg = (ttl: number | undefined): string => (ttl === undefined ? '' : String(Math.max(1, Math.ceil(ttl))))
 
 /** The keys and what reads them, for one cache. */
@@ -61,12 +67,7 @@ export const factory =
     const { port, guard } = r
     const { codec } = ctx
     const keys = keysOf(r.prefix, ctx.name)
-    const fp = Envelope.fingerprint(codec as never, r.schema)
-    const task =
-      <B>(run: () => Promise<Either<CacheError, B>>) =>
-      () =>
-        run()
-
+    const fp = Envelope.fingerprint(codec, r.schema)
     const decoded = (key: string, stored: string | null, epoch: string | null): Either<CacheError, A | typeof MISS> => {
       const read = Envelope.read(codec, fp, stored, epoch)
       return E.isLeft(read) ? E.left(CE.decodeFailure(key, read.left)) : read
@@ -86,8 +87,6 @@ export const factory =
         return E.isLeft(d) ? d : E.right(d.right === MISS ? O.none : O.some(d.right as A))
       })
 
-    const entryOf = (value: A, pttl: number): Entry<A> => ({ value, expiresIn: pttl < 0 ? undefined : pttl })
-
     const getEntry = (key: string): Promise<Either<CacheError, Option<Entry<A>>>> =>
       guard('get', key, () => port.run(Scripts.read, [keys.entry(key), keys.epoch], []) as Promise<Reply>).then((r) => {
         if (E.isLeft(r)) return r
@@ -101,29 +100,27 @@ export const factory =
       const body = encoded(key, value)
       if (E.isLeft(body)) return Promise.resolve(body)
       const args = [Envelope.nonce(), Envelope.nonce(), body.right, ttlArg(ttl), keys.channel, key]
-      return guard('set', key, () => port.run(Scripts.set, [keys.entry(key), keys.epoch], args)).then((r) => (E.isLeft(r) ? r : E.right(undefined)))
+      return guard('set', key, () => port.run(Scripts.set, [keys.entry(key), keys.epoch], args)).then(done)
     }
 
     const invalidate = (key: string): Promise<Either<CacheError, void>> =>
-      guard('delete', key, () => port.run(Scripts.invalidate, [keys.entry(key)], [Envelope.nonce(), keys.channel, key])).then((r) =>
-        E.isLeft(r) ? r : E.right(undefined)
-      )
+      guard('delete', key, () => port.run(Scripts.invalidate, [keys.entry(key)], [Envelope.nonce(), keys.channel, key])).then(done)
 
     const clear = (): Promise<Either<CacheError, void>> =>
-      guard('clear', undefined, () => port.run(Scripts.clear, [keys.epoch], [Envelope.nonce()])).then((r) => (E.isLeft(r) ? r : E.right(undefined)))
+      guard('clear', undefined, () => port.run(Scripts.clear, [keys.epoch], [Envelope.nonce()])).then(done)
 
     const flight = flightOf(r, keys, decoded, encoded, invalidate, fp)
     return {
-      get: (key) => task(() => get(key)),
-      getEntry: (key) => task(() => getEntry(key)),
-      set: (key, value, ttl) => task(() => set(key, value, ttl)),
-      delete: (key) => task(() => invalidate(key)),
-      clear: task(clear),
+      get: (key) => () => get(key),
+      getEntry: (key) => () => getEntry(key),
+      set: (key, value, ttl) => () => set(key, value, ttl),
+      delete: (key) => () => invalidate(key),
+      clear,
       validatedBy: codec,
       flight: {
-        lead: (key, refresh) => task(() => flight.lead(key, refresh)),
-        fill: (key, ticket, value, ttl) => task(() => flight.fill(key, ticket as Ticket, value, ttl)),
-        release: (key, ticket) => task(() => flight.release(key, ticket as Ticket))
+        lead: (key, refresh) => () => flight.lead(key, refresh),
+        fill: (key, ticket, value, ttl) => () => flight.fill(key, ticket as Ticket, value, ttl),
+        release: (key, ticket) => () => flight.release(key, ticket as Ticket)
       }
     }
   }
@@ -185,10 +182,7 @@ const flightOf = <A>(
           return E.right({ _tag: 'Leader', ticket })
         }
         const d = decoded(key, String(a), String(c))
-        if (E.isRight(d) && d.right !== MISS) {
-          const pttl = Number(b)
-          return E.right({ _tag: 'Found', entry: { value: d.right as A, expiresIn: pttl < 0 ? undefined : pttl } })
-        }
+        if (E.isRight(d) && d.right !== MISS) return E.right({ _tag: 'Found', entry: entryOf(d.right as A, Number(b)) })
         // an entry of this schema that does not decode: deleted (fenced), then led once more
         if (corrupt > 0) return E.isLeft(d) ? d : E.left(CE.decodeFailure(key, ['unreadable entry']))
         return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, corrupt + 1)))
@@ -207,7 +201,7 @@ const flightOf = <A>(
   const release = (key: string, ticket: Ticket): Promise<Either<CacheError, void>> => {
     ticket.stop()
     const args = [ticket.gen, ticket.token, keys.channel, key]
-    return guard('release', key, () => port.run(Scripts.release, [keys.entry(key)], args)).then((a) => (E.isLeft(a) ? a : E.right(undefined)))
+    return guard('release', key, () => port.run(Scripts.release, [keys.entry(key)], args)).then(done)
   }
   return { lead, fill, release }
 }
