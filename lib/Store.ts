@@ -28,6 +28,9 @@
  *     wait inside `lead` and answer the entry it fills. A `fill` whose ticket was taken before a `delete`, a `set`
  *     or a `clear` of its key (in any process, or before the store lost its data) answers `Fenced` and writes
  *     nothing. Correctness rests on that fence, never on the lease.
+ * C9. Tags (stores that have `tags`, see `Tags`): after `tags.invalidate(ts)`, no entry written with one of `ts`
+ *     and a `since` read before it is answered, and no such write stores anything; an entry written after, with a
+ *     `since` read after, is answered.
  *
  * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
  * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so
@@ -103,8 +106,42 @@ export type Fill = 'Written' | 'Fenced' | 'AlreadyFilled'
  */
 export interface Flight<A> {
   readonly lead: (key: string, refresh: boolean) => TaskEither<CacheError, Lead<A>>
-  readonly fill: (key: string, ticket: unknown, value: A, ttl?: number) => TaskEither<CacheError, Fill>
+  /** `tags`: the value's tags; they are checked against the tag clock the ticket was taken at (see `Tags`). */
+  readonly fill: (key: string, ticket: unknown, value: A, ttl?: number, tags?: ReadonlyArray<string>) => TaskEither<CacheError, Fill>
   readonly release: (key: string, ticket: unknown) => TaskEither<CacheError, void>
+}
+
+/**
+ * The tags of an entry, as a cache hands them to `set`: the tags, and the tag clock (`Tags.clock`) read when the
+ * load of the value began; without `since`, the value is as new as the write (a write-through `set`).
+ *
+ * @category model
+ * @since 0.4.0
+ */
+export interface Tagged {
+  readonly tags: ReadonlyArray<string>
+  readonly since?: unknown
+}
+
+/**
+ * Tags, for stores that have them (contract C9). Each tag has a version on a clock of the store's own (a counter,
+ * never a time). `invalidate(tags)` moves the clock on and gives each tag the new version, in O(tags): no entry is
+ * touched, and none is looked for. An entry written with a tag whose version is newer than the entry's `since` is
+ * never answered again; a fill or `set` whose `since` is older than an invalidation of one of its tags stores
+ * nothing. So a load that began before `invalidate` returned cannot store what it loaded (law 13).
+ *
+ * A prefix is a tag: give every key of a group the group's prefix as a tag, and invalidate the group by it.
+ *
+ * @category model
+ * @since 0.4.0
+ */
+export interface Tags {
+  /** The tag clock now: a cache reads it when a load begins, and hands it to `set` as the entry's `since`. */
+  readonly clock: TaskEither<CacheError, unknown>
+  /** `clock`, answered at once, for stores in this process that cannot fail. */
+  readonly clockSync?: () => unknown
+  /** Makes every entry carrying one of `tags` a miss, and fences the writes of loads begun before. */
+  readonly invalidate: (tags: ReadonlyArray<string>) => TaskEither<CacheError, void>
 }
 
 /**
@@ -116,8 +153,11 @@ export interface Flight<A> {
 export interface Store<A> {
   /** The entry for `key`, or `none` on a miss (absent or expired). */
   readonly get: (key: string) => TaskEither<CacheError, Option<A>>
-  /** Stores `value` under `key`; `ttl` in milliseconds, none meaning the entry does not expire. */
-  readonly set: (key: string, value: A, ttl?: number) => TaskEither<CacheError, void>
+  /**
+   * Stores `value` under `key`; `ttl` in milliseconds, none meaning the entry does not expire. `tagged`, on a store
+   * with `tags`: the entry's tags (see `Tags`).
+   */
+  readonly set: (key: string, value: A, ttl?: number, tagged?: Tagged) => TaskEither<CacheError, void>
   /** Removes the entry for `key`, if any. */
   readonly delete: (key: string) => TaskEither<CacheError, void>
   /** Removes every entry of this store. */
@@ -130,7 +170,7 @@ export interface Store<A> {
    */
   readonly getSync?: (key: string) => Option<A>
   /** `set`, done at once, for stores in this process that cannot fail; it must agree with `set`. */
-  readonly setSync?: (key: string, value: A, ttl?: number) => void
+  readonly setSync?: (key: string, value: A, ttl?: number, tagged?: Tagged) => void
   /** `get` with the entry's remaining life (contract C7); needed by a cache with freshness windows. */
   readonly getEntry?: (key: string) => TaskEither<CacheError, Option<Entry<A>>>
   /** `getEntry`, answered at once, for stores in this process that cannot fail; it must agree with `getEntry`. */
@@ -144,6 +184,8 @@ export interface Store<A> {
   readonly validatedBy?: EntityCodec<A>
   /** Single flight across processes and fenced fills, for a store several processes share (contract C8). */
   readonly flight?: Flight<A>
+  /** Tags and their invalidation (contract C9). */
+  readonly tags?: Tags
 }
 
 /**
