@@ -76,6 +76,11 @@ export interface Cache<A, Args extends ReadonlyArray<unknown>> {
   readonly invalidateByKey: (key: string) => TaskEither<CacheError, void>
   /** Removes every entry, and fences every load in flight. */
   readonly clear: TaskEither<CacheError, void>
+  /**
+   * Makes every entry carrying one of `tags` (see the `tags` option) a miss, in every process sharing the store,
+   * and keeps out the values of loads that began before it (law 13). O(tags): no entry is looked for.
+   */
+  readonly invalidateTags: (tags: ReadonlyArray<string>) => TaskEither<CacheError, void>
   /** Removes the expired entries a store keeps until they are reclaimed; answers how many. */
   readonly purge: TaskEither<CacheError, number>
   /** The counters, and the store's size where it can tell. */
@@ -118,6 +123,12 @@ export interface BaseOptions<A> {
  */
 export interface KeyOptions<A, K> extends BaseOptions<A> {
   readonly key: KeyCodec<K>
+  /**
+   * The tags of a loaded value (and of a value `set`), from it and the call's argument; `invalidateTags` of any of
+   * them makes the entry a miss. A prefix is a tag: tag every entry of a group with the group's name. The store
+   * must have tags (`Store.tags`; the memory and Redis stores do).
+   */
+  readonly tags?: (value: A, arg: K) => ReadonlyArray<string>
 }
 
 /**
@@ -128,6 +139,8 @@ export interface KeyOptions<A, K> extends BaseOptions<A> {
  */
 export interface ArgsOptions<A, Args extends ReadonlyArray<unknown>> extends BaseOptions<A> {
   readonly args: KeyCodec<Args>
+  /** The tags of a loaded value, from it and the call's arguments (see `KeyOptions.tags`). */
+  readonly tags?: (value: A, ...args: Args) => ReadonlyArray<string>
 }
 
 // -------------------------------------------------------------------------------------
@@ -215,6 +228,14 @@ const keyFunctions = <A>(
   return { keyOfArg: undefined, keyOfArgs: toKey((options as ArgsOptions<A, ReadonlyArray<unknown>>).args) }
 }
 
+/** The `tags` option over a call's argument list. */
+const tagsOf = <A>(options: KeyOptions<A, unknown> | ArgsOptions<A, ReadonlyArray<unknown>>): Engine.EngineOptions<A>['tagsOf'] => {
+  const { tags } = options
+  if (tags === undefined) return undefined
+  if ('key' in options && options.key !== undefined) return (value, args) => (tags as KeyOptions<A, unknown>['tags'] & {})(value, args[0])
+  return (value, args) => (tags as (value: A, ...args: ReadonlyArray<unknown>) => ReadonlyArray<string>)(value, ...args)
+}
+
 const build = <A>(
   options: KeyOptions<A, unknown> | ArgsOptions<A, ReadonlyArray<unknown>>,
   config: Config.ResolvedConfig<A>
@@ -232,7 +253,7 @@ const build = <A>(
       if (events.listening()) events.emit({ _tag: 'Evict', key })
     }
   })
-  const made = Engine.make({ name, codec, config, clock, events, store, ...keyFunctions(options) })
+  const made = Engine.make({ name, codec, config, clock, events, store, ...keyFunctions(options), tagsOf: tagsOf(options) })
   if (E.isLeft(made)) return made
   const engine = made.right
   const { keyOfArgs } = engine
@@ -253,11 +274,12 @@ const build = <A>(
     },
     get: (...args) => withKey(args, engine.getByKey),
     getByKey: (key) => () => engine.getByKey(key),
-    set: (value, ...args) => withKey(args, (key) => engine.setByKey(value, key)),
+    set: (value, ...args) => withKey(args, (key) => engine.setByKey(value, key, args)),
     setByKey: (value, key) => () => engine.setByKey(value, key),
     invalidate: (...args) => withKey(args, engine.invalidateByKey),
     invalidateByKey: (key) => () => engine.invalidateByKey(key),
     clear: engine.clear,
+    invalidateTags: (tags) => () => engine.invalidateTags(tags),
     purge: engine.purge,
     stats: engine.stats,
     subscribe: events.subscribe,

@@ -88,7 +88,7 @@ describe('MemoryStore', () => {
         const evicted: Array<string> = []
         const store = _.make<number>({ maxSize, clock, onEvict: (k) => evicted.push(k) })
         let t = LruTtl.empty<number>(maxSize)
-        const kept: Array<readonly [LruTtl.LruTtl<number>, LruTtl.LruTtl<number>]> = []
+        const kept: Array<readonly [LruTtl.LruTtl<number | _.TaggedValue<number>>, LruTtl.LruTtl<number>]> = []
         cmds.forEach((c, step) => {
           const now = clock.now()
           switch (c.op) {

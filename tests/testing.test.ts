@@ -249,6 +249,7 @@ describe('storeLaws', () => {
       'C6',
       'lazy',
       'maxSize',
+      'C9',
       'law 1',
       'law 3',
       'law 7',

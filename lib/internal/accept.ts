@@ -8,7 +8,8 @@
 import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import type { CacheError } from '../CacheError'
-import type { EntityCodec, Lead } from '../Store'
+import * as CE from '../CacheError'
+import type { EntityCodec, Lead, Tagged } from '../Store'
 import type { Events } from './events'
 import type { KeyState, KeyStates } from './keyState'
 import type { Report } from './report'
@@ -32,7 +33,30 @@ export interface LoadContext<A> {
   readonly tickets: Map<number, unknown> | undefined
   /** `storeFailure: 'closed'`: a call whose store cannot be read answers the store's error. */
   readonly failClosed: boolean
+  /** The cache's `tags` option, over the argument list of a call (`undefined`: entries have no tags). */
+  readonly tagsOf: ((value: A, args: ReadonlyArray<unknown>) => ReadonlyArray<string>) | undefined
+  /** Whether the cache's functions take one argument: its plain calls then hand the argument, not a list of it. */
+  readonly single: boolean
 }
+
+/**
+ * The tag clock as a load begins, for a cache with tags on a store without single flight (on one with it, the
+ * ticket holds it): a load hands it to `accept`, with its value's tags. `undefined` when the entries have no tags.
+ */
+export const sinceOf = <A>(ctx: LoadContext<A>): Since => {
+  const tags = ctx.tagsOf === undefined || ctx.tickets !== undefined ? undefined : ctx.access.tags
+  if (tags === undefined) return undefined
+  return tags.clockSync !== undefined ? { since: tags.clockSync() } : tags.clock()
+}
+
+/** What a load's loader was handed: the argument list (`list`), or the one argument of a plain call. */
+export interface Args {
+  readonly x: unknown
+  readonly list: boolean
+}
+
+/** A load's tag clock: read at once, on its way, or none. */
+export type Since = { readonly since: unknown } | Promise<Either<CacheError, unknown>> | undefined
 
 const settled = <B, C>(answer: Answer<B>, then: (r: Either<CacheError, B>) => C): C | Promise<C> =>
   answer instanceof Promise ? answer.then(then) : then(answer)
@@ -50,16 +74,60 @@ export const stored = <A>(report: Report<A>, key: string, w: Either<CacheError, 
  * straight after the generation check (nothing runs in between, so there is nothing to ask again): this runs once
  * per load, after the loader's wait, when little of the cache is in the CPU's caches, so it touches little.
  */
-export const accept = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A): CacheError | undefined | Promise<undefined> => {
+export const accept = <A>(
+  ctx: LoadContext<A>,
+  key: string,
+  generation: number,
+  value: A,
+  x?: Args,
+  since?: Since
+): CacheError | undefined | Promise<undefined> => {
   const { states, report, access } = ctx
   if (!ctx.codec.is(value)) return dropped(ctx, key, generation, report.rejected(key, value))
   if (!states.isCurrent(key, generation)) return dropped(ctx, key, generation, report.fenced(key))
   const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
   if (ttl === 0) return dropped(ctx, key, generation, undefined)
   if (typeof ttl === 'object') return dropped(ctx, key, generation, ttl)
-  if (ctx.tickets !== undefined) return fillShared(ctx, key, generation, value, ttl)
+  const tags = ctx.tagsOf === undefined ? undefined : tagsOfValue(ctx, key, value, x)
+  if (tags === NO_TAGS) return dropped(ctx, key, generation, undefined)
+  if (ctx.tickets !== undefined) return fillShared(ctx, key, generation, value, ttl, tags)
+  if (tags !== undefined) return writeTagged(ctx, key, generation, value, ttl, tags, since)
   if (access.writeNow !== undefined) return stored(report, key, access.writeNow(key, value, ttl))
   return settled(access.write(key, value, ttl, () => states.isCurrent(key, generation)), (w) => stored(report, key, w))
+}
+
+const NO_TAGS: unique symbol = Symbol('no tags')
+
+/** The tags of a loaded value; `NO_TAGS` (reported: nothing is stored) when the cache's `tags` function threw. */
+const tagsOfValue = <A>(ctx: LoadContext<A>, key: string, value: A, x: Args | undefined): ReadonlyArray<string> | typeof NO_TAGS => {
+  const args = x === undefined ? [] : x.list ? (x.x as ReadonlyArray<unknown>) : [x.x]
+  try {
+    return (ctx.tagsOf as NonNullable<LoadContext<A>['tagsOf']>)(value, args)
+  } catch (e) {
+    ctx.report.storeFailed(CE.storeFailure('set', e, key))
+    return NO_TAGS
+  }
+}
+
+/** The write of a tagged value, with the tag clock its load began at (once it is read, for a store that is away). */
+const writeTagged = <A>(
+  ctx: LoadContext<A>,
+  key: string,
+  generation: number,
+  value: A,
+  ttl: number | undefined,
+  tags: ReadonlyArray<string>,
+  since: Since
+): undefined | Promise<undefined> => {
+  const { states, report, access } = ctx
+  const write = (tagged: Tagged): undefined | Promise<undefined> =>
+    settled(access.write(key, value, ttl, () => states.isCurrent(key, generation), tagged), (w) => stored(report, key, w))
+  if (!(since instanceof Promise)) return write({ tags, since: since?.since })
+  return since.then((s) => {
+    if (E.isRight(s)) return write({ tags, since: s.right })
+    report.storeFailed(s.left) // the clock could not be read: nothing is stored
+    return undefined
+  })
 }
 
 /** A load ended without storing: its ticket, if it had one, is given up, so other processes need not wait. */
@@ -78,13 +146,20 @@ const dropped = <A, R>(ctx: LoadContext<A>, key: string, generation: number, ans
 }
 
 /** The write of a store shared by processes: a fill with the load's ticket; without one (its lead failed), none. */
-const fillShared = <A>(ctx: LoadContext<A>, key: string, generation: number, value: A, ttl: number | undefined): undefined | Promise<undefined> => {
+const fillShared = <A>(
+  ctx: LoadContext<A>,
+  key: string,
+  generation: number,
+  value: A,
+  ttl: number | undefined,
+  tags: ReadonlyArray<string> | undefined
+): undefined | Promise<undefined> => {
   const { states, report, access } = ctx
   const tickets = ctx.tickets as Map<number, unknown>
   const ticket = tickets.get(generation)
   if (ticket === undefined) return undefined
   tickets.delete(generation)
-  const fill = (access.flight as NonNullable<typeof access.flight>).fill(key, ticket, value, ttl, () => states.isCurrent(key, generation))
+  const fill = (access.flight as NonNullable<typeof access.flight>).fill(key, ticket, value, ttl, () => states.isCurrent(key, generation), tags)
   return fill.then((w) => stored(report, key, w))
 }
 

@@ -19,7 +19,7 @@ import type { Stats, WithOutcome } from '../CacheEvent'
 import type { Clock } from '../Clock'
 import type { ResolvedConfig } from '../Config'
 import * as Freshness from '../Freshness'
-import type { EntityCodec, Store } from '../Store'
+import type { EntityCodec, Store, Tagged } from '../Store'
 import type { LoadContext } from './accept'
 import type * as Events from './events'
 import * as Fresh from './fresh'
@@ -66,9 +66,11 @@ export interface Engine<A> {
     signal: AbortSignal | undefined
   ) => Promise<A>
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
-  readonly setByKey: (value: A, key: string) => Promise<Either<CacheError, void>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>
   readonly clear: () => Promise<Either<CacheError, void>>
+  readonly invalidateTags: (tags: ReadonlyArray<string>) => Promise<Either<CacheError, void>>
+  /** `args`: the call's argument list, for the cache's `tags` (a write by key hands none). */
+  readonly setByKey: (value: A, key: string, args?: ReadonlyArray<unknown>) => Promise<Either<CacheError, void>>
   readonly purge: () => Promise<Either<CacheError, number>>
   readonly stats: () => Promise<Stats>
   readonly inFlight: () => number
@@ -86,10 +88,22 @@ export interface EngineOptions<A> {
   readonly keyOfArg: Engine<A>['keyOfArg']
   readonly events: Events.Events
   readonly store: Store<A>
+  /** The cache's `tags` option, over a call's argument list. */
+  readonly tagsOf: LoadContext<A>['tagsOf']
+}
+
+/** The tags of a value written through (`set`): as new as the write, so no clock is handed. */
+const taggedOf = <A>(ctx: LoadContext<A>, key: string, value: A, args: ReadonlyArray<unknown> | undefined): Either<CacheError, Tagged | undefined> => {
+  if (ctx.tagsOf === undefined) return E.right(undefined)
+  try {
+    return E.right({ tags: ctx.tagsOf(value, args ?? []) })
+  } catch (e) {
+    return E.left(CE.storeFailure('set', e, key))
+  }
 }
 
 /** The cache's own operations (`getByKey`, `setByKey`, ...), over the same state and store as the loads. */
-const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Negatives.Negatives, windows: Freshness.Windows) => {
+const operations = <A>(name: string, ctx: LoadContext<A>, events: Events.Events, negatives: Negatives.Negatives, windows: Freshness.Windows) => {
   const { codec, disabled, states, access, report } = ctx
   const { counters, emit } = events
   const read = access.read
@@ -116,15 +130,17 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Ne
       if (read !== undefined) return Promise.resolve(E.right(found(key, read(key))))
       return access.lookup(key).then((r) => (E.isLeft(r) ? r : E.right(found(key, r.right))))
     },
-    setByKey: (value: A, key: string): Promise<Either<CacheError, void>> => {
+    setByKey: (value: A, key: string, args?: ReadonlyArray<unknown>): Promise<Either<CacheError, void>> => {
       if (disabled) return Promise.resolve(E.right(undefined))
       if (!codec.is(value)) return Promise.resolve(E.left(report.rejected(key, value)))
+      const tagged = taggedOf(ctx, key, value, args)
+      if (E.isLeft(tagged)) return Promise.resolve(tagged)
       states.fence(key)
       negatives.forget(key)
       const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
       if (typeof ttl === 'object') return Promise.resolve(E.left(ttl))
       if (ttl === 0) return Promise.resolve(access.remove(key))
-      const w = access.write(key, value, ttl, () => true)
+      const w = access.write(key, value, ttl, () => true, tagged.right)
       return fencedAgain(w, () => states.fence(key)).then((r) => report.written(key, r))
     },
     invalidateByKey: (key: string): Promise<Either<CacheError, void>> => {
@@ -139,6 +155,13 @@ const operations = <A>(ctx: LoadContext<A>, events: Events.Events, negatives: Ne
       negatives.forgetAll()
       emit({ _tag: 'Clear' })
       return fencedAgain(access.clear(), states.fenceAll)
+    },
+    invalidateTags: (tags: ReadonlyArray<string>): Promise<Either<CacheError, void>> => {
+      if (access.tags === undefined) {
+        return Promise.resolve(E.left(CE.invalidConfig(name, [{ field: 'store', message: 'invalidateTags needs a store with tags (Store.tags)' }])))
+      }
+      counters.invalidations++
+      return access.tags.invalidate(tags)
     },
     purge: access.purge,
     stats: (): Promise<Stats> =>
@@ -181,12 +204,12 @@ const asRejection = (error: unknown, own: boolean) => Promise.reject(own ? CE.to
 
 /** The shapes of a cached call's answer: an `Either` or a value, with its outcome or not, abortable or not. */
 const shapes = {
-  result: { run: runResult, ok: (_: unknown, value: unknown) => E.right(value), fail: asLeft, abortable: false },
-  value: { run: runValue, ok: (_: unknown, value: unknown) => value, fail: asRejection, abortable: false },
-  resultOutcome: { run: runResult, ok: (outcome: unknown, value: unknown) => E.right({ value, outcome }), fail: asLeft, abortable: false },
-  valueOutcome: { run: runValue, ok: (outcome: unknown, value: unknown) => ({ value, outcome }), fail: asRejection, abortable: false },
-  resultAbortable: { run: runResult, ok: (_: unknown, value: unknown) => E.right(value), fail: asLeft, abortable: true },
-  valueAbortable: { run: runValue, ok: (_: unknown, value: unknown) => value, fail: asRejection, abortable: true }
+  result: { run: runResult, ok: (_: unknown, value: unknown) => E.right(value), fail: asLeft, abortable: false, listed: false },
+  value: { run: runValue, ok: (_: unknown, value: unknown) => value, fail: asRejection, abortable: false, listed: false },
+  resultOutcome: { run: runResult, ok: (outcome: unknown, value: unknown) => E.right({ value, outcome }), fail: asLeft, abortable: false, listed: true },
+  valueOutcome: { run: runValue, ok: (outcome: unknown, value: unknown) => ({ value, outcome }), fail: asRejection, abortable: false, listed: true },
+  resultAbortable: { run: runResult, ok: (_: unknown, value: unknown) => E.right(value), fail: asLeft, abortable: true, listed: true },
+  valueAbortable: { run: runValue, ok: (_: unknown, value: unknown) => value, fail: asRejection, abortable: true, listed: true }
 } as unknown as Record<
   'result' | 'value' | 'resultOutcome' | 'valueOutcome' | 'resultAbortable' | 'valueAbortable',
   Fresh.Shape<never, never>
@@ -227,7 +250,12 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
   const { ttl, ttlOf } = storedTtl(name, config)
   const tickets = access.flight === undefined ? undefined : new Map<number, unknown>()
   const failClosed = config.storeFailure === 'closed'
-  const ctx: LoadContext<A> = { codec, ttl, ttlOf, disabled: config.disabled, states, access, report, events, tickets, failClosed }
+  if (options.tagsOf !== undefined && access.tags === undefined) {
+    return E.left(CE.invalidConfig(name, [{ field: 'tags', message: 'needs a store with tags (Store.tags)' }]))
+  }
+  const { tagsOf } = options
+  const single = options.keyOfArg !== undefined
+  const ctx: LoadContext<A> = { codec, ttl, ttlOf, disabled: config.disabled, states, access, report, events, tickets, failClosed, tagsOf, single }
   const negatives = Negatives.make(config.maxSize > 0 ? config.maxSize : 10_000)
   const fresh = Fresh.make({ ...ctx, windows: config, policy: config.errorPolicy, clock: options.clock, negatives, timeout: config.timeout })
   const plain = Load.make(ctx)
@@ -243,7 +271,7 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
     fetchValueOutcome: via(shapes.valueOutcome) as Engine<A>['fetchValueOutcome'],
     fetchResultAbortable: via(shapes.resultAbortable) as Engine<A>['fetchResultAbortable'],
     fetchValueAbortable: via(shapes.valueAbortable) as Engine<A>['fetchValueAbortable'],
-    ...operations(ctx, events, negatives, config),
+    ...operations(name, ctx, events, negatives, config),
     inFlight: states.size,
     events,
     storeFailed: report.storeFailed

@@ -25,7 +25,8 @@ import type { Outcome } from '../CacheEvent'
 import type { Clock } from '../Clock'
 import * as ErrorPolicy from '../ErrorPolicy'
 import * as Freshness from '../Freshness'
-import { accept, dropTicket, lead } from './accept'
+import { accept, dropTicket, lead, sinceOf } from './accept'
+import type { Args } from './accept'
 import type { LoadContext } from './accept'
 import type { Fetching, KeyState } from './keyState'
 import { MISS } from './miss'
@@ -44,6 +45,8 @@ export interface Shape<A, B> {
   readonly run: (f: never, x: unknown, signal: AbortSignal | undefined) => Promise<Either<unknown, A>>
   /** Whether its loads can be aborted: each has an `AbortController`, aborted when every waiting caller has left. */
   readonly abortable: boolean
+  /** Whether its calls hand the argument list even to a cache of one argument (the plain ones hand the argument). */
+  readonly listed: boolean
   readonly ok: (outcome: Outcome, value: A) => B
   /** `own`: the error is the cache's (an `InvalidValue`, say), not the loader's. */
   readonly fail: (error: unknown, own: boolean) => B | Promise<B>
@@ -62,6 +65,8 @@ export interface FreshContext<A> extends LoadContext<A> {
 interface Start<A> {
   readonly run: (signal: AbortSignal | undefined) => Promise<Either<unknown, A>>
   readonly abortable: boolean
+  /** What the loader was handed, for the cache's `tags` (`undefined` when it has none). */
+  readonly args: Args | undefined
 }
 
 export interface FreshLoads<A> {
@@ -85,9 +90,10 @@ const fetching = (generation: number): Fetching => ({
 })
 
 /** How a call's loader runs, for its API's shape. */
-const startOf = <A>(shape: Shape<A, unknown>, f: unknown, x: unknown): Start<A> => ({
+const startOf = <A>(ctx: LoadContext<A>, shape: Shape<A, unknown>, f: unknown, x: unknown): Start<A> => ({
   run: (signal) => shape.run(f as never, x, signal),
-  abortable: shape.abortable
+  abortable: shape.abortable,
+  args: ctx.tagsOf === undefined ? undefined : { x, list: shape.listed || !ctx.single }
 })
 
 /** The counters and events of what callers were answered. */
@@ -144,11 +150,13 @@ const loads = <A>(ctx: FreshContext<A>) => {
     const started = report.loaded()
     // a load whose callers all left while it was looked up starts with its signal aborted
     const controller = start.abortable ? (state.controller ??= new AbortController()) : undefined
-    return start.run(controller?.signal).then((r) => {
+    const since = sinceOf(ctx)
+    const ran = since instanceof Promise ? since.then(() => start.run(controller?.signal)) : start.run(controller?.signal)
+    return ran.then((r) => {
       report.ended(key, started, E.isRight(r))
       if (E.isLeft(r)) return failed(key, state, r.left, stale, staleUntil, background)
       const value = r.right
-      const accepted = accept(ctx, key, state.generation, value)
+      const accepted = accept(ctx, key, state.generation, value, start.args, since)
       return accepted instanceof Promise
         ? accepted.then(() => succeeded(key, state, value, stale !== MISS, undefined))
         : succeeded(key, state, value, stale !== MISS, accepted)
@@ -266,7 +274,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
         }
       }
       const found = E.isLeft(r) || r.right === MISS ? MISS : r.right
-      return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, startOf(shape, f, x))
+      return route(key, state, found === MISS ? MISS : found.value, found === MISS ? 0 : found.expiresIn, startOf(ctx, shape, f, x))
     })
     state.answer = answer
     return wait(key, state, answer, signal).then((s) => finish(key, shape, s, false))
@@ -308,7 +316,7 @@ export const make = <A>(ctx: FreshContext<A>): FreshLoads<A> => {
   const routeRead = <B>(key: string, f: unknown, x: unknown, shape: Shape<A, B>, signal: AbortSignal | undefined, found: A | Miss): Promise<B> => {
     const life = found === MISS ? 0 : (expiresIn[0] as number)
     const begun = states.begin(key, fetching)
-    const s = route(key, begun, found, life, startOf(shape, f, x))
+    const s = route(key, begun, found, life, startOf(ctx, shape, f, x))
     if (s instanceof Promise) {
       begun.answer = s
       return wait(key, begun, s, signal).then((settled) => finish(key, shape, settled, false))

@@ -7,7 +7,7 @@
  * @internal
  * @since 0.2.0
  */
-import type { EntityCodec } from '../Store'
+import type { EntityCodec, Tagged } from '../Store'
 import type { Miss } from './miss'
 
 /** @internal */
@@ -22,7 +22,7 @@ export interface InProcess<A> {
   readonly readEntry: (key: string) => A | Miss
   readonly expiresIn: Float64Array
   /** Stores a value that already passed `codec`. */
-  readonly write: (key: string, value: A, ttl: number | undefined) => void
+  readonly write: (key: string, value: A, ttl: number | undefined, tagged?: Tagged) => void
   readonly remove: (key: string) => void
   readonly clear: () => void
 }

@@ -12,7 +12,7 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
-import { accept, dropTicket, lead } from './accept'
+import { accept, dropTicket, lead, sinceOf } from './accept'
 import type { LoadContext } from './accept'
 import { resultOf, valueOf } from './settled'
 import { loading } from './keyState'
@@ -41,7 +41,9 @@ const runForResult = <A, E, X>(
   x: X
 ): Promise<Either<E | CacheError, A>> => {
   const started = ctx.report.loaded()
-  return run(x).then((r): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
+  const since = sinceOf(ctx)
+  // a tag clock on its way is read before the loader begins: a value loaded from before it was read is not newer
+  return (since instanceof Promise ? since.then(() => run(x)) : run(x)).then((r): Either<E | CacheError, A> | Promise<Either<E | CacheError, A>> => {
     const { states } = ctx
     ctx.report.ended(key, started, E.isRight(r))
     if (E.isLeft(r)) {
@@ -50,7 +52,7 @@ const runForResult = <A, E, X>(
       states.settle(key, generation)
       return r
     }
-    const accepted = accept(ctx, key, generation, r.right)
+    const accepted = accept(ctx, key, generation, r.right, ctx.tagsOf === undefined ? undefined : { x, list: !ctx.single }, since)
     if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), r))
     states.settle(key, generation)
     return accepted === undefined ? r : E.left(accepted)
@@ -66,18 +68,22 @@ const runForValue = <A, X>(
   x: X
 ): Promise<A> => {
   const started = ctx.report.loaded()
+  const since = sinceOf(ctx)
   let p: Promise<A>
-  try {
-    const a = call(x)
-    p = a instanceof Promise ? a : Promise.resolve(a)
-  } catch (e) {
-    p = Promise.reject(e)
+  if (since instanceof Promise) p = since.then(() => call(x))
+  else {
+    try {
+      const a = call(x)
+      p = a instanceof Promise ? a : Promise.resolve(a)
+    } catch (e) {
+      p = Promise.reject(e)
+    }
   }
   const { states } = ctx
   return p.then(
     (value) => {
       ctx.report.ended(key, started, true)
-      const accepted = accept(ctx, key, generation, value)
+      const accepted = accept(ctx, key, generation, value, ctx.tagsOf === undefined ? undefined : { x, list: !ctx.single }, since)
       if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), value))
       states.settle(key, generation)
       if (accepted !== undefined) throw CE.toError(accepted)

@@ -51,6 +51,7 @@ const optionFields = (options: Record<string, unknown>): Array<Field> => {
   }
   optionalFunction(options, 'store', fields)
   optionalFunction(options, 'onEvent', fields)
+  optionalFunction(options, 'tags', fields)
   return fields
 }
 

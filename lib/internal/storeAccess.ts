@@ -22,7 +22,7 @@ import type { TaskEither } from 'fp-ts/TaskEither'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import * as KeyedSemaphore from '../KeyedSemaphore'
-import type { EntityCodec, Entry, Lead, Store } from '../Store'
+import type { EntityCodec, Entry, Lead, Store, Tagged } from '../Store'
 import { inProcessOf } from './inProcess'
 import type { InProcess } from './inProcess'
 import { MISS } from './miss'
@@ -41,7 +41,14 @@ export interface FlightAccess<A> {
   /** `Store.flight.lead`; never rejects. */
   readonly lead: (key: string, refresh: boolean) => Promise<Either<CacheError, Lead<A>>>
   /** Fills with `ticket` if `mayWrite()` still says so when its turn comes; `true` if written. */
-  readonly fill: (key: string, ticket: unknown, value: A, ttl: number | undefined, mayWrite: () => boolean) => Promise<Either<CacheError, boolean>>
+  readonly fill: (
+    key: string,
+    ticket: unknown,
+    value: A,
+    ttl: number | undefined,
+    mayWrite: () => boolean,
+    tags?: ReadonlyArray<string>
+  ) => Promise<Either<CacheError, boolean>>
   /** Gives up a ticket (the load ended without a fill); a failure only delays the other processes. */
   readonly release: (key: string, ticket: unknown) => void
 }
@@ -59,17 +66,26 @@ export interface StoreAccess<A> {
   readonly lookupEntry: (key: string) => Promise<Either<CacheError, Found<A> | Miss>>
   readonly expiresIn: Float64Array
   /** Stores a value that passed the codec, if `mayWrite()` still says so when its turn comes; `true` if stored. */
-  readonly write: (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean) => Answer<boolean>
+  readonly write: (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean, tagged?: Tagged) => Answer<boolean>
   /**
    * For stores that write at once (`read` is then defined too): `write` for a caller that has just checked, in
    * this same turn, that it may write; nothing to ask, nothing allocated when the store succeeds.
    */
-  readonly writeNow: ((key: string, value: A, ttl: number | undefined) => Either<CacheError, boolean>) | undefined
+  readonly writeNow: ((key: string, value: A, ttl: number | undefined, tagged?: Tagged) => Either<CacheError, boolean>) | undefined
   readonly remove: (key: string) => Answer<void>
   readonly clear: () => Promise<Either<CacheError, void>>
   readonly size: (() => Promise<Either<CacheError, number>>) | undefined
   readonly purge: () => Promise<Either<CacheError, number>>
   readonly flight: FlightAccess<A> | undefined
+  /** The store's tags (contract C9), if it has them. */
+  readonly tags: TagsAccess | undefined
+}
+
+/** A store's tags, guarded: the clock a load begins at, and the invalidation. */
+export interface TagsAccess {
+  readonly clock: () => Promise<Either<CacheError, unknown>>
+  readonly clockSync: (() => unknown) | undefined
+  readonly invalidate: (tags: ReadonlyArray<string>) => Promise<Either<CacheError, void>>
 }
 
 type Operation = CE.StoreFailure['operation']
@@ -210,16 +226,26 @@ const flightAccess = <A>(
         ? E.left(CE.decodeFailure(key, [`the store answered a value that is not a valid ${codec.name}`]))
         : r
     )
-  const fill = (key: string, ticket: unknown, value: A, ttl: number | undefined, mayWrite: () => boolean) =>
+  const fill = (key: string, ticket: unknown, value: A, ttl: number | undefined, mayWrite: () => boolean, tags?: ReadonlyArray<string>) =>
     inTurn(key, () => {
       if (!mayWrite()) {
         release(key, ticket)
         return Promise.resolve(NOT_STORED)
       }
-      return guarded('fill', () => flight.fill(key, ticket, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(r.right === 'Written')))
+      return guarded('fill', () => flight.fill(key, ticket, value, ttl, tags), key).then((r) => (E.isLeft(r) ? r : E.right(r.right === 'Written')))
     })
   const release = (key: string, ticket: unknown): void => void guarded('release', () => flight.release(key, ticket), key)
   return { lead, fill, release }
+}
+
+const tagsAccess = <A>(store: Store<A>): TagsAccess | undefined => {
+  const tags = store.tags
+  if (tags === undefined) return undefined
+  return {
+    clock: () => guarded('get', () => tags.clock),
+    clockSync: tags.clockSync?.bind(tags),
+    invalidate: (list) => guarded('delete', () => tags.invalidate(list))
+  }
 }
 
 export const make = <A>(
@@ -237,19 +263,19 @@ export const make = <A>(
   const writeNow =
     setSync === undefined
       ? undefined
-      : (key: string, value: A, ttl: number | undefined): Either<CacheError, boolean> => {
+      : (key: string, value: A, ttl: number | undefined, tagged?: Tagged): Either<CacheError, boolean> => {
           try {
-            setSync(key, value, ttl)
+            setSync(key, value, ttl, tagged)
             return STORED
           } catch (e) {
             return E.left(CE.storeFailure('set', e, key))
           }
         }
-  const write = (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean): Answer<boolean> => {
-    if (writeNow !== undefined) return mayWrite() ? writeNow(key, value, ttl) : NOT_STORED
+  const write = (key: string, value: A, ttl: number | undefined, mayWrite: () => boolean, tagged?: Tagged): Answer<boolean> => {
+    if (writeNow !== undefined) return mayWrite() ? writeNow(key, value, ttl, tagged) : NOT_STORED
     return inTurn(key, () =>
       mayWrite()
-        ? guarded('set', () => store.set(key, value, ttl), key).then((r) => (E.isLeft(r) ? r : E.right(true)))
+        ? guarded('set', () => store.set(key, value, ttl, tagged), key).then((r) => (E.isLeft(r) ? r : E.right(true)))
         : Promise.resolve(E.right(false))
     )
   }
@@ -267,6 +293,7 @@ export const make = <A>(
     clear,
     size: size === undefined ? undefined : () => guarded('size', () => size),
     purge: () => (purge === undefined ? Promise.resolve(E.right(0)) : guarded('purge', () => purge)),
-    flight: flightAccess(store, codec, inTurn)
+    flight: flightAccess(store, codec, inTurn),
+    tags: tagsAccess(store)
   }
 }

@@ -15,8 +15,16 @@ import type { Store, StoreContext } from '../../lib/Store'
  * that is when its task completes. Give it an `fc.scheduler`'s `schedule` and the operations complete in whatever
  * order the scheduler picks (reordering), as a connection pool or an HTTP store does.
  */
+interface Raw {
+  json: string
+  expiresAt: number
+  /** The tags it was written with, and the tag clock its load began at. */
+  tags?: ReadonlyArray<string>
+  since?: number
+}
+
 export interface JsonStore<A> extends Store<A> {
-  readonly raw: Map<string, { json: string; expiresAt: number }>
+  readonly raw: Map<string, Raw>
   readonly failing: { value: boolean }
 }
 
@@ -27,7 +35,16 @@ export interface JsonStoreOptions {
 export const jsonStore =
   (options: JsonStoreOptions = {}) =>
   <A>(context: StoreContext<A>): JsonStore<A> => {
-    const raw = new Map<string, { json: string; expiresAt: number }>()
+    const raw = new Map<string, Raw>()
+    const tagClock = { now: 0 }
+    const versions = new Map<string, number>() // a test store: it remembers every tag invalidated
+    const stale = (entry: Raw): boolean =>
+      entry.tags !== undefined && entry.tags.some((tag) => (versions.get(tag) ?? 0) > (entry.since as number))
+    /** An entry that is live (not expired, no tag invalidated after its load began). */
+    const live = (key: string): Raw | undefined => {
+      const entry = raw.get(key)
+      return entry === undefined || context.clock.now() >= entry.expiresAt || stale(entry) ? undefined : entry
+    }
     const failing = { value: false }
     const { latency } = options
     /** Applies `op` when the store's latency says so; a failing store fails the operation. */
@@ -64,27 +81,40 @@ export const jsonStore =
       validatedBy: context.codec,
       get: (key) => () =>
         later('get', key, () => {
-          const entry = raw.get(key)
-          return entry === undefined || context.clock.now() >= entry.expiresAt ? E.right(O.none) : decode(key, entry.json)
+          const entry = live(key)
+          return entry === undefined ? E.right(O.none) : decode(key, entry.json)
         }),
       getEntry: (key) => () =>
         later('get', key, () => {
-          const entry = raw.get(key)
+          const entry = live(key)
           const now = context.clock.now()
-          if (entry === undefined || now >= entry.expiresAt) return E.right(O.none)
+          if (entry === undefined) return E.right(O.none)
           const expiresIn = entry.expiresAt === Infinity ? undefined : entry.expiresAt - now
           return E.map(O.map((value: A) => ({ value, expiresIn })))(decode(key, entry.json))
         }),
-      set: (key, value, ttl) => () =>
+      set: (key, value, ttl, tagged) => () =>
         later('set', key, () => {
           raw.delete(key) // a rewritten key is the newest
-          evictFor()
-          raw.set(key, {
+          const since = typeof tagged?.since === 'number' ? tagged.since : tagClock.now
+          const entry: Raw = {
             json: JSON.stringify(context.codec.encode(value)),
-            expiresAt: ttl === undefined ? Infinity : context.clock.now() + ttl
-          })
+            expiresAt: ttl === undefined ? Infinity : context.clock.now() + ttl,
+            ...(tagged === undefined ? {} : { tags: tagged.tags, since })
+          }
+          if (stale(entry)) return E.right(undefined) // its load began before one of its tags was invalidated
+          evictFor()
+          raw.set(key, entry)
           return E.right(undefined)
         }),
+      tags: {
+        clock: () => later('get', undefined, () => E.right(tagClock.now)),
+        invalidate: (tags) => () =>
+          later('delete', undefined, () => {
+            tagClock.now++
+            for (const tag of tags) versions.set(tag, tagClock.now)
+            return E.right(undefined)
+          })
+      },
       delete: (key) => () => later('delete', key, () => E.right(void raw.delete(key))),
       clear: () => later('clear', undefined, () => E.right(raw.clear())),
       size: () => later('size', undefined, () => E.right(raw.size))

@@ -1,5 +1,5 @@
 /**
- * The store contract of `Store.ts` (C1 to C6) as laws of the test kit, over any `StoreFactory`. Each law makes
+ * The store contract of `Store.ts` (C1 to C6, and C9 for a store with tags) as laws of the test kit, over any `StoreFactory`. Each law makes
  * fresh stores with a manual clock. The optional members a store may have are checked where they apply: `getSync`
  * and `setSync` agree with `get` and `set`, `size` counts what the store holds, `purge` keeps live entries.
  *
@@ -247,6 +247,39 @@ const maxSize = (factory: StoreFactory, settings: Settings): Law =>
     await expectSize(store, held.length, when)
   })
 
+const c9 = (factory: StoreFactory, settings: Settings): Law =>
+  drawn('C9', 'after invalidating a tag, no entry carrying it whose load began before is answered, nor stored; later ones are', settings, async (random, n) => {
+    const { store } = storeOf(factory, t.number)
+    const { tags } = store
+    if (tags === undefined) return // a store without tags has nothing to keep here
+    const pool = ['a', 'b', 'c', 'd']
+    const tagsOfKey = new Map<string, ReadonlyArray<string>>()
+    const keys = Array.from({ length: random.int(2, 6) }, (_, i) => `k${n}-${i}`)
+    const before = await right('tags.clock', () => tags.clock)
+    for (const [i, k] of keys.entries()) {
+      const own = pool.filter(() => random.int(0, 1) === 1)
+      tagsOfKey.set(k, own)
+      await right(`set(${show(k)}, ${i}, tags ${show(own)})`, () => store.set(k, i, undefined, { tags: own, since: before }))
+    }
+    const gone = pool.filter(() => random.int(0, 2) === 0)
+    const late = `k${n}-late`
+    const lateSince = await right('tags.clock', () => tags.clock) // a load that begins before the invalidation
+    await right(`tags.invalidate(${show(gone)})`, () => tags.invalidate(gone))
+    await right(`set(${show(late)}) tagged ${show(pool)}, its load begun before`, () => store.set(late, -1, undefined, { tags: pool, since: lateSince }))
+    const when = `after tags.invalidate(${show(gone)})`
+    for (const [i, k] of keys.entries()) {
+      const hit = !(tagsOfKey.get(k) ?? []).some((tag) => gone.includes(tag))
+      await expectEntry(store, k, hit ? O.some(i) : O.none, `${when}, tagged ${show(tagsOfKey.get(k))}`)
+    }
+    await expectEntry(store, late, gone.length === 0 ? O.some(-1) : O.none, `${when}: a write whose load began before it`)
+    const after = await right('tags.clock', () => tags.clock)
+    const again = keys[0] as string
+    await right(`set(${show(again)}) tagged ${show(pool)}, its load begun after`, () => store.set(again, 7, undefined, { tags: pool, since: after }))
+    await expectEntry(store, again, O.some(7), `${when}: a write whose load began after it`)
+    await right(`set(${show(late)}) tagged ${show(pool)}, written through (no since)`, () => store.set(late, 8, undefined, { tags: pool }))
+    await expectEntry(store, late, O.some(8), `${when}: a write through`)
+  })
+
 /** The store contract's laws over `factory`. @internal */
 export const contractLaws = (factory: StoreFactory, settings: Settings): ReadonlyArray<Law> => [
   c1(factory),
@@ -256,5 +289,6 @@ export const contractLaws = (factory: StoreFactory, settings: Settings): Readonl
   c5(factory, settings),
   c6(factory),
   lazy(factory),
-  maxSize(factory, settings)
+  maxSize(factory, settings),
+  c9(factory, settings)
 ]
