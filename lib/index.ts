@@ -182,6 +182,20 @@ export * as LruTtl from './LruTtl'
  */
 export * as MemoryStore from './MemoryStore'
 /**
+ * Two tiers: memory in front of a shared store, kept coherent by a bus.
+ *
+ * @category modules
+ * @since 0.4.0
+ */
+export * as Tiered from './Tiered'
+/**
+ * The invalidation bus between the memory tiers of several processes.
+ *
+ * @category modules
+ * @since 0.4.0
+ */
+export * as Bus from './Bus'
+/**
  * A mutable cell with one `modify`.
  *
  * @category modules

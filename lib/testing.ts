@@ -23,6 +23,7 @@
 import type { IO } from 'fp-ts/IO'
 import * as Clock from './Clock'
 import type * as Store from './Store'
+import * as Hub from './internal/testing/busHub'
 import * as CacheLaws from './internal/testing/cacheLaws'
 import * as Calls from './internal/testing/countCalls'
 import * as Faults from './internal/testing/faultyStore'
@@ -362,3 +363,37 @@ export const storeLaws = (factory: StoreFactory, options?: LawsOptions): Readonl
  * @since 0.2.0
  */
 export const describeLaws: (title: string, laws: ReadonlyArray<Law>, framework: TestFramework) => void = Laws.describeLaws
+
+/**
+ * A bus hub in this process, for tests of tiered stores: each `bus()` of it hears the others' messages at once.
+ * `cut(bus)` takes a bus off (its listeners hear `reset(false)`, and no message reaches it until `heal(bus)`, which
+ * they hear as `reset(true)`); `drop(n)` loses the next n messages with no reset, as a lost message would be.
+ *
+ * @example
+ * import { Bus } from 'best-simple-cache'
+ * import { busHub } from 'best-simple-cache/testing'
+ * import * as assert from 'assert'
+ *
+ * async function main() {
+ *   const hub = busHub()
+ *   const a = hub.bus()
+ *   const b = hub.bus()
+ *   const heard: Array<Bus.Message> = []
+ *   b.subscribe({ message: (m) => void heard.push(m), reset: () => undefined })
+ *   await a.publish({ _tag: 'Cleared', cache: 'users' })()
+ *   assert.deepStrictEqual(heard, [{ _tag: 'Cleared', cache: 'users' }])
+ * }
+ * main()
+ *
+ * @category buses
+ * @since 0.4.0
+ */
+export const busHub: () => BusHub = Hub.busHub
+
+/**
+ * A hub of buses in this process (see `busHub`).
+ *
+ * @category buses
+ * @since 0.4.0
+ */
+export interface BusHub extends Hub.BusHub {}

@@ -32,3 +32,20 @@ export const inProcessOf = <A>(store: object, codec: EntityCodec<A>): InProcess<
   const door = (store as { [IN_PROCESS]?: InProcess<A> })[IN_PROCESS]
   return door !== undefined && door.codec === codec ? door : undefined
 }
+
+/**
+ * A store that keeps copies of some entries in this process (a `Tiered` store's memory tier): `LOCAL_COPY` reads a
+ * copy at once, or answers `MISS` when there is none here, which says nothing of the store (a cache then looks it up).
+ *
+ * @internal
+ */
+export const LOCAL_COPY: unique symbol = Symbol('best-simple-cache/local-copy')
+
+/** @internal */
+export interface LocalCopies<A> {
+  readonly [LOCAL_COPY]: (key: string) => A | Miss
+}
+
+/** The local copies of a store, if it keeps some. */
+export const localCopiesOf = <A>(store: object): ((key: string) => A | Miss) | undefined =>
+  (store as Partial<LocalCopies<A>>)[LOCAL_COPY]

@@ -206,7 +206,7 @@ export const make = <A>(ctx: LoadContext<A>): Loads<A> => {
   const { disabled, states } = ctx
   // a hit is counted inline, not through `report.found` as a miss is: on the hit path that call measured ~8 ns
   const { counters, emit, listening } = ctx.events
-  const read = ctx.access.read
+  const read = ctx.access.peek
   const { joinResult, joinValue } = joiner(counters)
   const fetchResult = <X, E>(key: string, run: (x: X) => Promise<Either<E, A>>, x: X): Promise<Either<E | CacheError, A>> => {
     if (disabled) return uncached(ctx, key, run, x)

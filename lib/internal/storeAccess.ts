@@ -23,7 +23,7 @@ import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
 import * as KeyedSemaphore from '../KeyedSemaphore'
 import type { EntityCodec, Entry, Lead, Store, Tagged } from '../Store'
-import { inProcessOf } from './inProcess'
+import { inProcessOf, localCopiesOf } from './inProcess'
 import type { InProcess } from './inProcess'
 import { MISS } from './miss'
 import type { Miss } from './miss'
@@ -56,6 +56,11 @@ export interface FlightAccess<A> {
 export interface StoreAccess<A> {
   /** The value for `key` at once, for stores in this process; `undefined` for a store that cannot answer at once. */
   readonly read: ((key: string) => A | Miss) | undefined
+  /**
+   * `read`, or for a store that keeps copies in this process (`Tiered`), its copy: a hit at once, and on `MISS` the
+   * store is still looked up. `undefined` when neither is there.
+   */
+  readonly peek: ((key: string) => A | Miss) | undefined
   /** The value for `key`, validated; never rejects. */
   readonly lookup: (key: string) => Promise<Either<CacheError, A | Miss>>
   /** Whether the store can tell an entry's remaining life (`getEntry`, contract C7). */
@@ -136,7 +141,7 @@ const reads = <A>(
   door: InProcess<A> | undefined,
   onCorrupt: (key: string, errors: ReadonlyArray<string>) => void,
   remove: (key: string) => Answer<void>
-): Pick<StoreAccess<A>, 'read' | 'lookup' | 'softExpiry' | 'readEntry' | 'lookupEntry' | 'expiresIn'> => {
+): Pick<StoreAccess<A>, 'read' | 'peek' | 'lookup' | 'softExpiry' | 'readEntry' | 'lookupEntry' | 'expiresIn'> => {
   const trusted = door !== undefined || store.validatedBy === codec
   const checked = (key: string, value: A): A | Miss => {
     if (trusted || codec.is(value)) return value
@@ -164,7 +169,18 @@ const reads = <A>(
     guarded('get', () => store.get(key), key).then((r) =>
       E.isRight(r) ? E.right(O.isSome(r.right) ? checked(key, r.right.value) : MISS) : failed(key, r.left)
     )
-  return { read, lookup, ...entryReads(store, door, checked, lookup, failed) }
+  const copy = localCopiesOf<A>(store)
+  const peek =
+    read ??
+    (copy === undefined
+      ? undefined
+      : trusted
+        ? copy
+        : (key: string): A | Miss => {
+            const value = copy(key)
+            return value === MISS ? MISS : checked(key, value)
+          })
+  return { read, peek, lookup, ...entryReads(store, door, checked, lookup, failed) }
 }
 
 /** The reads of an entry with its remaining life, for the freshness windows. */
