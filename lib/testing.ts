@@ -396,4 +396,5 @@ export const busHub: () => BusHub = Hub.busHub
  * @category buses
  * @since 0.4.0
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a name of this entry's own, as ManualClock above
 export interface BusHub extends Hub.BusHub {}
