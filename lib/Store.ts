@@ -30,7 +30,8 @@
  *     nothing. Correctness rests on that fence, never on the lease.
  * C9. Tags (stores that have `tags`, see `Tags`): after `tags.invalidate(ts)`, no entry written with one of `ts`
  *     and a `since` read before it is answered, and no such write stores anything; an entry written after, with a
- *     `since` read after, is answered.
+ *     `since` read after, is answered. (A store may also keep out a write with an older `since` whose tags were not
+ *     invalidated, when it cannot tell: a tag it has no version of, and its clock moved on.)
  *
  * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
  * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so

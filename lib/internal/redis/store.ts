@@ -18,7 +18,7 @@ import type { Option } from 'fp-ts/Option'
 import * as CE from '../../CacheError'
 import type { CacheError } from '../../CacheError'
 import type { RedisPort } from '../../RedisPort'
-import type { Entry, Fill, Lead, Store, StoreContext, StoreFactory } from '../../Store'
+import type { Entry, Fill, Lead, Store, StoreContext, StoreFactory, Tagged } from '../../Store'
 import { MISS } from '../miss'
 import * as Envelope from './envelope'
 import type { Guard } from './guard'
@@ -35,10 +35,14 @@ export interface Resolved {
   readonly timer: (ms: number, f: () => void) => () => void
 }
 
-/** What a leader holds: the generation and epoch its fill must match, its lease's token, and its renewal. */
+/**
+ * What a leader holds: the generation and epoch its fill must match, the tag clock its load began at, its lease's
+ * token, and its renewal.
+ */
 interface Ticket {
   readonly gen: string
   readonly epoch: string
+  readonly since: number
   readonly token: string
   readonly stop: () => void
 }
@@ -55,8 +59,20 @@ const ttlArg = (ttl: number | undefined): string => (ttl === undefined ? '' : St
 /** The keys and what reads them, for one cache. */
 const keysOf = (prefix: string, name: string) => {
   const ns = `${prefix}{${encodeURIComponent(name)}}:`
-  return { entry: (key: string) => `${ns}k:${key}`, epoch: `${ns}epoch`, channel: `${ns}filled` }
+  const tag = (t: string): string => `${ns}t:${encodeURIComponent(t)}`
+  return {
+    entry: (key: string) => `${ns}k:${key}`,
+    epoch: `${ns}epoch`,
+    channel: `${ns}filled`,
+    /** The keys a write with `tags` names: the entry's, the epoch, and each tag's. */
+    withTags: (key: string, tags: ReadonlyArray<string> | undefined): Array<string> => [`${ns}k:${key}`, `${ns}epoch`, ...(tags ?? []).map(tag)],
+    tag
+  }
 }
+
+type Keys = ReturnType<typeof keysOf>
+
+type Decoded<A> = Either<CacheError, A | typeof MISS | Envelope.TaggedRead<A>>
 
 export const factory =
   (r: Resolved): StoreFactory =>
@@ -68,22 +84,25 @@ export const factory =
     const { codec } = ctx
     const keys = keysOf(r.prefix, ctx.name)
     const fp = Envelope.fingerprint(codec, r.schema)
-    const decoded = (key: string, stored: string | null, epoch: string | null): Either<CacheError, A | typeof MISS> => {
+    const decoded = (key: string, stored: string | null, epoch: string | null): Decoded<A> => {
       const read = Envelope.read(codec, fp, stored, epoch)
       return E.isLeft(read) ? E.left(CE.decodeFailure(key, read.left)) : read
     }
     const encoded = (key: string, value: A): Either<CacheError, string> => {
       try {
-        return E.right(Envelope.body(codec, fp, value))
+        return E.right(Envelope.json(codec, value))
       } catch (e) {
         return E.left(CE.storeFailure('set', e, key))
       }
     }
+    /** A read value, its tags checked (one more `MGET`, of the tag keys) when it has some; a stale one is a miss. */
+    const checked = checkedOf(r, keys)
 
     const get = (key: string): Promise<Either<CacheError, Option<A>>> =>
       guard('get', key, () => port.mget([keys.entry(key), keys.epoch])).then((r) => {
         if (E.isLeft(r)) return r
         const d = decoded(key, r.right[0] ?? null, r.right[1] ?? null)
+        if (E.isRight(d) && d.right instanceof Envelope.TaggedRead) return checked(key, d.right).then(E.map((a) => (a === MISS ? O.none : O.some(a))))
         return E.isLeft(d) ? d : E.right(d.right === MISS ? O.none : O.some(d.right as A))
       })
 
@@ -92,15 +111,19 @@ export const factory =
         if (E.isLeft(r)) return r
         const [stored, epoch, pttl] = r.right
         const d = decoded(key, (stored as string | null) ?? null, (epoch as string | null) ?? null)
-        return E.isLeft(d) ? d : E.right(d.right === MISS ? O.none : O.some(entryOf(d.right as A, Number(pttl))))
+        const found = (a: A | typeof MISS): Option<Entry<A>> => (a === MISS ? O.none : O.some(entryOf(a, Number(pttl))))
+        if (E.isRight(d) && d.right instanceof Envelope.TaggedRead) return checked(key, d.right).then(E.map(found))
+        return E.isLeft(d) ? d : E.right(found(d.right as A | typeof MISS))
       })
 
-    const set = (key: string, value: A, ttl?: number): Promise<Either<CacheError, void>> => {
+    const set = (key: string, value: A, ttl?: number, tagged?: Tagged): Promise<Either<CacheError, void>> => {
       if (ttl !== undefined && ttl <= 0) return invalidate(key) // kept for no time at all
       const body = encoded(key, value)
       if (E.isLeft(body)) return Promise.resolve(body)
-      const args = [Envelope.nonce(), Envelope.nonce(), body.right, ttlArg(ttl), keys.channel, key]
-      return guard('set', key, () => port.run(Scripts.set, [keys.entry(key), keys.epoch], args)).then(done)
+      const since = typeof tagged?.since === 'number' ? String(tagged.since) : ''
+      const rest = `${Envelope.tagList(tagged?.tags)}|${body.right}`
+      const args = [Envelope.nonce(), Envelope.nonce(), fp, ttlArg(ttl), keys.channel, key, rest, since]
+      return guard('set', key, () => port.run(Scripts.set, keys.withTags(key, tagged?.tags), args)).then(done)
     }
 
     const invalidate = (key: string): Promise<Either<CacheError, void>> =>
@@ -109,29 +132,41 @@ export const factory =
     const clear = (): Promise<Either<CacheError, void>> =>
       guard('clear', undefined, () => port.run(Scripts.clear, [keys.epoch], [Envelope.nonce()])).then(done)
 
-    const flight = flightOf(r, keys, decoded, encoded, invalidate, fp)
+    const flight = flightOf(r, keys, decoded, encoded, invalidate, checked, fp)
     return {
       get: (key) => () => get(key),
       getEntry: (key) => () => getEntry(key),
-      set: (key, value, ttl) => () => set(key, value, ttl),
+      set: (key, value, ttl, tagged) => () => set(key, value, ttl, tagged),
       delete: (key) => () => invalidate(key),
       clear,
       validatedBy: codec,
       flight: {
         lead: (key, refresh) => () => flight.lead(key, refresh),
-        fill: (key, ticket, value, ttl) => () => flight.fill(key, ticket as Ticket, value, ttl),
+        fill: (key, ticket, value, ttl, tags) => () => flight.fill(key, ticket as Ticket, value, ttl, tags),
         release: (key, ticket) => () => flight.release(key, ticket as Ticket)
+      },
+      tags: {
+        clock: () => guard('get', undefined, () => port.mget([keys.epoch])).then(E.map((v) => Envelope.clockOf(v[0] ?? null))),
+        invalidate: (tags) => () =>
+          guard('delete', undefined, () => port.run(Scripts.invalidateTags, [keys.epoch, ...tags.map(keys.tag)], [Envelope.nonce()])).then(done)
       }
     }
   }
 
+/** The check of a tagged entry's tags: each tag key must be of its epoch, with a version no newer than its load. */
+const checkedOf =
+  (r: Resolved, keys: Keys) =>
+  <A>(key: string, entry: Envelope.TaggedRead<A>): Promise<Either<CacheError, A | typeof MISS>> =>
+    r.guard('get', key, () => r.port.mget(entry.tags.map(keys.tag))).then(E.map((versions) => (Envelope.tagsFresh(entry, versions) ? entry.value : MISS)))
+
 /** Single flight across processes: the lead loop (waiting for a live lease), lease renewal, fill and release. */
 const flightOf = <A>(
   r: Resolved,
-  keys: ReturnType<typeof keysOf>,
-  decoded: (key: string, stored: string | null, epoch: string | null) => Either<CacheError, A | typeof MISS>,
+  keys: Keys,
+  decoded: (key: string, stored: string | null, epoch: string | null) => Decoded<A>,
   encoded: (key: string, value: A) => Either<CacheError, string>,
   invalidate: (key: string) => Promise<Either<CacheError, void>>,
+  checked: <B>(key: string, entry: Envelope.TaggedRead<B>) => Promise<Either<CacheError, B | typeof MISS>>,
   fp: string
 ) => {
   const { port, guard, lease, maxLoad, timer } = r
@@ -178,10 +213,18 @@ const flightOf = <A>(
         if (kind === 'B') return E.right({ _tag: 'Busy' })
         if (kind === 'L') {
           const gen = String(a)
-          const ticket: Ticket = { gen, epoch: String(b), token, stop: renewal(key, gen, token) }
+          const ticket: Ticket = { gen, epoch: String(b), since: Number(c), token, stop: renewal(key, gen, token) }
           return E.right({ _tag: 'Leader', ticket })
         }
         const d = decoded(key, String(a), String(c))
+        if (E.isRight(d) && d.right instanceof Envelope.TaggedRead) {
+          // a tagged entry: found if its tags are fresh, else it is stale, deleted, and led once more
+          return checked(key, d.right).then((f) => {
+            if (E.isLeft(f)) return f
+            if (f.right !== MISS) return E.right({ _tag: 'Found' as const, entry: entryOf(f.right, Number(b)) })
+            return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, corrupt)))
+          })
+        }
         if (E.isRight(d) && d.right !== MISS) return E.right({ _tag: 'Found', entry: entryOf(d.right as A, Number(b)) })
         // an entry of this schema that does not decode: deleted (fenced), then led once more
         if (corrupt > 0) return E.isLeft(d) ? d : E.left(CE.decodeFailure(key, ['unreadable entry']))
@@ -190,12 +233,13 @@ const flightOf = <A>(
     )
   }
 
-  const fill = (key: string, ticket: Ticket, value: A, ttl: number | undefined): Promise<Either<CacheError, Fill>> => {
+  const fill = (key: string, ticket: Ticket, value: A, ttl: number | undefined, tags: ReadonlyArray<string> | undefined): Promise<Either<CacheError, Fill>> => {
     ticket.stop()
-    const body = encoded(key, value)
-    if (E.isLeft(body)) return Promise.resolve(body)
-    const args = [ticket.gen, ticket.epoch, body.right, ttlArg(ttl), keys.channel, key]
-    return guard('fill', key, () => port.run(Scripts.fill, [keys.entry(key), keys.epoch], args) as Promise<Fill>)
+    const json = encoded(key, value)
+    if (E.isLeft(json)) return Promise.resolve(json)
+    const since = String(ticket.since)
+    const args = [ticket.gen, ticket.epoch, `${fp}|${since}|${Envelope.tagList(tags)}|${json.right}`, ttlArg(ttl), keys.channel, key, since]
+    return guard('fill', key, () => port.run(Scripts.fill, keys.withTags(key, tags), args) as Promise<Fill>)
   }
 
   const release = (key: string, ticket: Ticket): Promise<Either<CacheError, void>> => {
