@@ -79,6 +79,14 @@ describe('RedisPort.ioredisCluster (no server needed)', () => {
     expect(RedisPort.ioredisCluster(good).problems).toEqual([])
   })
 
+  it('refuses a prefix with braces: the cache name is the hash tag, and an empty {} would split a cache over slots', () => {
+    const port = RedisPort.ioredisCluster(lazy({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 0, commandTimeout: 100 } }))
+    for (const prefix of ['app{}:', 'app{x}:', 'a}']) {
+      const made = RedisStore.make({ port, prefix })
+      expect(E.isLeft(made) && made.left._tag === 'InvalidConfig' && made.left.fields.map((f) => f.field)).toEqual(['prefix'])
+    }
+  })
+
   /** A Cluster whose SCRIPT LOAD and EVALSHA answer what a test says, recording what ran. */
   const scripted = (load: () => Promise<unknown>, evalsha: () => Promise<unknown>) => {
     const ran: Array<string> = []
