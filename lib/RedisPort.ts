@@ -1,7 +1,7 @@
 /**
  * The Redis client of a Redis store, through a small port: what the store needs of a client, and adapters for the
- * two clients people use, ioredis and node-redis. The library depends on neither (both are optional peers); an
- * adapter only calls the client it is given.
+ * two clients people use, ioredis (a client, or a `Cluster`) and node-redis. The library depends on neither (both
+ * are optional peers); an adapter only calls the client it is given.
  *
  * A port answers promises; the store races each call against its own deadline, so a client whose call hangs (an
  * offline queue, a paused server) cannot make a cached function hang. A port also says which of the client's
