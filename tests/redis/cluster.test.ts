@@ -28,6 +28,7 @@ import type { ClusterClients } from '../util/redisClients'
 import { describeRedisCluster, startCluster } from '../util/redisCluster'
 import type { RedisCluster } from '../util/redisCluster'
 import { respCommand } from '../util/respClient'
+import { goal, ms, quantile } from '../util/figures'
 
 const User = t.type({ id: t.number, name: t.string })
 type User = t.TypeOf<typeof User>
@@ -36,13 +37,6 @@ const DEADLINE = 250
 const storeOf = <A>(factory: StoreFactory, codec: t.Type<A, unknown, unknown>, name: string): Store<A> =>
   factory({ name, codec, maxSize: 0, clock: Clock.system, onEvict: () => undefined })
 
-const quantile = (xs: ReadonlyArray<number>, q: number): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
-}
-const ms = (x: number): string => `${x.toFixed(1)} ms`
-const goal = (name: string, figure: string, met: boolean, target: string): void =>
-  console.log(`${name}: ${figure} (goal ${target}): ${met ? 'met' : 'NOT MET'}`)
 /** Paces a load generator (or a poll of a real server); never what a test's outcome depends on. */
 const pause = (n: number) => new Promise((resolve) => setTimeout(resolve, n))
 
