@@ -1,7 +1,7 @@
 /**
  * The Redis client of a Redis store, through a small port: what the store needs of a client, and adapters for the
- * two clients people use, ioredis and node-redis. The library depends on neither (both are optional peers); an
- * adapter only calls the client it is given.
+ * two clients people use, ioredis (a client, or a `Cluster`) and node-redis. The library depends on neither (both
+ * are optional peers); an adapter only calls the client it is given.
  *
  * A port answers promises; the store races each call against its own deadline, so a client whose call hangs (an
  * offline queue, a paused server) cannot make a cached function hang. A port also says which of the client's
@@ -67,6 +67,30 @@ export interface IORedisClient {
 }
 
 /**
+ * The part of an ioredis `Cluster` (version 5.3 or later) that the adapter uses.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface IORedisCluster {
+  readonly options: {
+    readonly enableOfflineQueue?: boolean | undefined
+    readonly redisOptions?:
+      | {
+          readonly maxRetriesPerRequest?: number | null | undefined
+          readonly commandTimeout?: number | undefined
+        }
+      | undefined
+  }
+  mget(...keys: Array<string>): Promise<Array<string | null>>
+  evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
+  eval(lua: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
+  script(subcommand: 'LOAD', lua: string): Promise<unknown>
+  subscribe(channel: string): Promise<unknown>
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown
+}
+
+/**
  * The part of a node-redis client (`createClient` of `redis`, version 5 or later) that the adapter uses.
  *
  * @category model
@@ -91,8 +115,14 @@ export interface NodeRedisClient {
 
 const isNoScript = (e: unknown): boolean => e instanceof Error && e.message.startsWith('NOSCRIPT')
 
-/** `EVALSHA` of each script, loaded once per client (and again when the server has lost it). */
-const scripts = (load: (lua: string) => Promise<string>, evalsha: (sha: string, keys: Array<string>, args: Array<string>) => Promise<unknown>) => {
+type Call = (shaOrLua: string, keys: Array<string>, args: Array<string>) => Promise<unknown>
+
+/**
+ * `EVALSHA` of each script, loaded once per client. A server that has not got it (`NOSCRIPT`: restarted, or in a
+ * Cluster another node than the one `SCRIPT LOAD` went to) gets it again: by `EVAL` when one is given (routed by the
+ * script's keys, it loads the script on the node that runs it), else by loading it again.
+ */
+const scripts = (load: (lua: string) => Promise<string>, evalsha: Call, evalLua?: Call) => {
   const shas = new Map<string, Promise<string>>()
   const shaOf = (script: Script): Promise<string> => {
     let sha = shas.get(script.name)
@@ -103,30 +133,55 @@ const scripts = (load: (lua: string) => Promise<string>, evalsha: (sha: string, 
     }
     return sha
   }
-  return (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string>): Promise<unknown> =>
-    shaOf(script)
-      .then((sha) => evalsha(sha, [...keys], [...args]))
-      .catch((e: unknown) => {
-        if (!isNoScript(e)) throw e
-        shas.delete(script.name)
-        return shaOf(script).then((sha) => evalsha(sha, [...keys], [...args]))
-      })
+  const again = (script: Script, keys: Array<string>, args: Array<string>): Promise<unknown> => {
+    if (evalLua !== undefined) return evalLua(script.lua, keys, args)
+    shas.delete(script.name)
+    return shaOf(script).then((sha) => evalsha(sha, keys, args))
+  }
+  return (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string>): Promise<unknown> => {
+    const [k, a] = [[...keys], [...args]]
+    return shaOf(script).then(
+      (sha) => evalsha(sha, k, a).catch((e: unknown) => (isNoScript(e) ? again(script, k, a) : Promise.reject(e))),
+      // in a Cluster, SCRIPT LOAD goes to any node, maybe one that is down: the script's own node may be up
+      (e: unknown) => (evalLua === undefined ? Promise.reject(e) : evalLua(script.lua, k, a))
+    )
+  }
 }
 
-const ioredisProblems = (client: IORedisClient): RedisPort['problems'] => {
-  const { enableOfflineQueue, maxRetriesPerRequest, commandTimeout } = client.options
+const ioredisProblems = (options: IORedisClient['options'], connection = ''): RedisPort['problems'] => {
+  const { enableOfflineQueue, maxRetriesPerRequest, commandTimeout } = options
   const problems: Array<{ field: string; message: string }> = []
   if (enableOfflineQueue !== false) {
     problems.push({ field: 'enableOfflineQueue', message: 'must be false: with an offline queue, calls wait while Redis is down' })
   }
   if (maxRetriesPerRequest === null || maxRetriesPerRequest === undefined || maxRetriesPerRequest > 1) {
-    problems.push({ field: 'maxRetriesPerRequest', message: `must be 0 or 1, got ${String(maxRetriesPerRequest)}: retries outlast the deadline` })
+    problems.push({ field: `${connection}maxRetriesPerRequest`, message: `must be 0 or 1, got ${String(maxRetriesPerRequest)}: retries outlast the deadline` })
   }
   if (commandTimeout === undefined || !(commandTimeout > 0)) {
-    problems.push({ field: 'commandTimeout', message: 'must be set (ms), so that a command the server never answers is not kept pending' })
+    problems.push({ field: `${connection}commandTimeout`, message: 'must be set (ms), so that a command the server never answers is not kept pending' })
   }
   return problems
 }
+
+const ofSubscriber = (problems: RedisPort['problems']): RedisPort['problems'] =>
+  problems.map(({ field, message }) => ({ field: `subscriber.${field}`, message }))
+
+/** Subscriptions on an ioredis connection (or Cluster) that hears every channel's messages as one event. */
+const ioredisSubscribe = (subscriber: Pick<IORedisClient, 'subscribe' | 'on'>): NonNullable<RedisPort['subscribe']> => {
+  const listeners = new Map<string, Array<(message: string) => void>>()
+  subscriber.on('message', (channel, message) => listeners.get(channel)?.forEach((f) => f(message)))
+  return (channel, onMessage) => {
+    const known = listeners.get(channel)
+    if (known !== undefined) {
+      known.push(onMessage)
+      return Promise.resolve()
+    }
+    listeners.set(channel, [onMessage])
+    return subscriber.subscribe(channel).then(() => undefined)
+  }
+}
+
+const isIORedisReplyError = (e: unknown): boolean => e instanceof Error && e.name === 'ReplyError'
 
 /**
  * A port over an ioredis client, and optionally a second client for pub/sub (`client.duplicate()`; a subscribed
@@ -148,33 +203,56 @@ const ioredisProblems = (client: IORedisClient): RedisPort['problems'] => {
  * @category constructors
  * @since 0.3.0
  */
-export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): RedisPort => {
-  const listeners = new Map<string, Array<(message: string) => void>>()
-  if (subscriber !== undefined) {
-    subscriber.on('message', (channel, message) => listeners.get(channel)?.forEach((f) => f(message)))
-  }
-  return {
-    mget: (keys) => client.mget(...keys),
-    run: scripts(
-      (lua) => client.script('LOAD', lua) as Promise<string>,
-      (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args)
-    ),
-    subscribe:
-      subscriber === undefined
-        ? undefined
-        : (channel, onMessage) => {
-            const known = listeners.get(channel)
-            if (known !== undefined) {
-              known.push(onMessage)
-              return Promise.resolve()
-            }
-            listeners.set(channel, [onMessage])
-            return subscriber.subscribe(channel).then(() => undefined)
-          },
-    isReplyError: (e) => e instanceof Error && e.name === 'ReplyError',
-    problems: [...ioredisProblems(client), ...(subscriber === undefined ? [] : ioredisProblems(subscriber).map(({ field, message }) => ({ field: `subscriber.${field}`, message })))]
-  }
-}
+export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): RedisPort => ({
+  mget: (keys) => client.mget(...keys),
+  run: scripts(
+    (lua) => client.script('LOAD', lua) as Promise<string>,
+    (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args)
+  ),
+  subscribe: subscriber === undefined ? undefined : ioredisSubscribe(subscriber),
+  isReplyError: isIORedisReplyError,
+  problems: [...ioredisProblems(client.options), ...(subscriber === undefined ? [] : ofSubscriber(ioredisProblems(subscriber.options)))]
+})
+
+/**
+ * A port over an ioredis `Cluster`. Every key of a cache shares one hash tag, so each call of the store goes to
+ * the one master that serves the cache's slot (different caches spread over the masters). A script is run by
+ * `EVALSHA` on the key's node, and by `EVAL` there when that node has not got it yet (`SCRIPT LOAD` goes to any
+ * node). Waiters are woken through the subscriber connection that the Cluster keeps by itself (on any node: a
+ * `PUBLISH` reaches every node), so no second client is needed. The Cluster must be made with
+ * `enableOfflineQueue: false`, and `redisOptions` with `maxRetriesPerRequest` 0 or 1 and a `commandTimeout`.
+ *
+ * @example
+ * import { RedisPort } from 'best-simple-cache/redis'
+ * import { Cluster } from 'ioredis'
+ * import * as assert from 'assert'
+ *
+ * const nodes = [{ host: '127.0.0.1', port: 7000 }]
+ * const cluster = new Cluster(nodes, {
+ *   lazyConnect: true,
+ *   enableOfflineQueue: false,
+ *   redisOptions: { maxRetriesPerRequest: 1, commandTimeout: 250 }
+ * })
+ * assert.deepStrictEqual(RedisPort.ioredisCluster(cluster).problems, [])
+ * assert.deepStrictEqual(
+ *   RedisPort.ioredisCluster(new Cluster(nodes, { lazyConnect: true })).problems.map((p) => p.field),
+ *   ['enableOfflineQueue', 'redisOptions.maxRetriesPerRequest', 'redisOptions.commandTimeout']
+ * )
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const ioredisCluster = (cluster: IORedisCluster): RedisPort => ({
+  mget: (keys) => cluster.mget(...keys),
+  run: scripts(
+    (lua) => cluster.script('LOAD', lua) as Promise<string>,
+    (sha, keys, args) => cluster.evalsha(sha, keys.length, ...keys, ...args),
+    (lua, keys, args) => cluster.eval(lua, keys.length, ...keys, ...args)
+  ),
+  subscribe: ioredisSubscribe(cluster),
+  isReplyError: isIORedisReplyError,
+  problems: ioredisProblems({ enableOfflineQueue: cluster.options.enableOfflineQueue, ...cluster.options.redisOptions }, 'redisOptions.')
+})
 
 const nodeRedisProblems = (client: NodeRedisClient): RedisPort['problems'] => {
   const problems: Array<{ field: string; message: string }> = []
@@ -214,5 +292,5 @@ export const nodeRedis = (client: NodeRedisClient, subscriber?: NodeRedisClient)
   ),
   subscribe: subscriber === undefined ? undefined : (channel, onMessage) => subscriber.subscribe(channel, onMessage).then(() => undefined),
   isReplyError: (e) => e instanceof Error && e.constructor.name === 'ErrorReply',
-  problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : nodeRedisProblems(subscriber).map(({ field, message }) => ({ field: `subscriber.${field}`, message })))]
+  problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : ofSubscriber(nodeRedisProblems(subscriber)))]
 })

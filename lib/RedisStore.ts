@@ -40,9 +40,12 @@ import { describe } from './internal/validation'
  * @since 0.3.0
  */
 export interface RedisStoreOptions {
-  /** The client, through its adapter (`RedisPort.ioredis`, `RedisPort.nodeRedis`). */
+  /** The client, through its adapter (`RedisPort.ioredis`, `RedisPort.ioredisCluster`, `RedisPort.nodeRedis`). */
   readonly port: RedisPort
-  /** Prefixes every key and channel, default `bsc:`. */
+  /**
+   * Prefixes every key and channel, default `bsc:`. No braces: the cache's name is the keys' hash tag (a Cluster
+   * keeps a cache on one slot and spreads caches over its masters).
+   */
   readonly prefix?: string
   /** The most any Redis call may take, in ms; default 250. */
   readonly deadline?: number
@@ -108,13 +111,14 @@ const isPort = (u: unknown): u is RedisPort =>
 export const make = (options: RedisStoreOptions): Either<CacheError, StoreFactory> => {
   const o = options as unknown as Record<string, unknown>
   const fields: Array<Field> = []
-  if (!isPort(o.port)) fields.push({ field: 'port', message: `expected a RedisPort (RedisPort.ioredis or RedisPort.nodeRedis), got ${describe(o.port)}` })
+  if (!isPort(o.port)) fields.push({ field: 'port', message: `expected a RedisPort (RedisPort.ioredis, RedisPort.ioredisCluster or RedisPort.nodeRedis), got ${describe(o.port)}` })
   else fields.push(...o.port.problems.map(({ field, message }) => ({ field: `port.${field}`, message })))
   const deadline = positive(o, 'deadline', 250, fields)
   const lease = positive(o, 'lease', 5000, fields)
   const maxLoad = positive(o, 'maxLoad', 60000, fields)
   const cooldown = positive(o, 'cooldown', 1000, fields)
   const prefix = text(o, 'prefix', 'bsc:', fields)
+  if (/[{}]/.test(prefix)) fields.push({ field: 'prefix', message: `must not hold { or }: the cache's name is its keys' hash tag, got ${describe(prefix)}` })
   const schema = text(o, 'schema', '', fields)
   const clock = options.clock ?? Clock.system
   const timer = clock.timer

@@ -20,17 +20,11 @@ import type { Clients } from '../util/redisClients'
 import { describeRedis, freePort, startServer } from '../util/redisServer'
 import type { RedisServer } from '../util/redisServer'
 import { startProxy } from '../util/tcpProxy'
+import { goal, ms, quantile } from '../util/figures'
 
 const User = t.type({ id: t.number, name: t.string })
 const DEADLINE = 250
 
-const quantile = (xs: ReadonlyArray<number>, q: number): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
-}
-const ms = (x: number): string => `${x.toFixed(1)} ms`
-const goal = (name: string, figure: string, met: boolean, target: string): void =>
-  console.log(`${name}: ${figure} (goal ${target}): ${met ? 'met' : 'NOT MET'}`)
 const sleep = (n: number) => new Promise((resolve) => setTimeout(resolve, n))
 
 /** A cache on the Redis store of `c`, a loader that counts its calls, and the cached function. */

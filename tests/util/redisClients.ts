@@ -3,7 +3,7 @@
  * at most one retry, a command timeout), a fresh key prefix per store so that tests never see each other's keys,
  * and one `close` for everything a test opened.
  */
-import Redis from 'ioredis'
+import Redis, { Cluster } from 'ioredis'
 import * as E from 'fp-ts/Either'
 import type { StoreFactory } from '../../lib/Store'
 import { RedisPort, RedisStore } from '../../lib/redis'
@@ -48,16 +48,11 @@ export const clients = async (port: number, wait = true, extra: Options = {}): P
   subscriber.on('error', () => undefined)
   if (wait) await Promise.all([ready(client), ready(subscriber)])
   const redisPort = RedisPort.ioredis(client, subscriber)
-  const store = (options: Partial<RedisStoreOptions> = {}): StoreFactory => {
-    const made = RedisStore.make({ port: redisPort, prefix: freshPrefix(), ...options })
-    if (E.isLeft(made)) throw new Error(`RedisStore.make: ${JSON.stringify(made.left)}`)
-    return made.right
-  }
   return {
     client,
     subscriber,
     port: redisPort,
-    store,
+    store: storesOn(redisPort),
     close: () => {
       client.disconnect()
       subscriber.disconnect()
@@ -65,5 +60,34 @@ export const clients = async (port: number, wait = true, extra: Options = {}): P
   }
 }
 
+/** Store factories over `port`, each with a prefix of its own unless the options give one. */
+export const storesOn =
+  (port: RedisPort.RedisPort) =>
+  (options: Partial<RedisStoreOptions> = {}): StoreFactory => {
+    const made = RedisStore.make({ port, prefix: freshPrefix(), ...options })
+    if (E.isLeft(made)) throw new Error(`RedisStore.make: ${JSON.stringify(made.left)}`)
+    return made.right
+  }
+
+export interface ClusterClients {
+  readonly cluster: Cluster
+  readonly port: RedisPort.RedisPort
+  /** A store factory over the Cluster; every call of `store()` has its own prefix unless one is given. */
+  readonly store: (options?: Partial<RedisStoreOptions>) => StoreFactory
+  readonly close: () => void
+}
+
+/** An ioredis `Cluster` with the options the store requires, given the nodes' ports; resolves once it is ready. */
+export const clusterClients = async (ports: ReadonlyArray<number>): Promise<ClusterClients> => {
+  const cluster = new Cluster(
+    ports.map((port) => ({ host: '127.0.0.1', port })),
+    { enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1, commandTimeout: 250 } }
+  )
+  cluster.on('error', () => undefined) // a node that is away reports errors as events; they are expected here
+  if (cluster.status !== 'ready') await new Promise<void>((resolve) => cluster.once('ready', () => resolve()))
+  const port = RedisPort.ioredisCluster(cluster)
+  return { cluster, port, store: storesOn(port), close: () => cluster.disconnect() }
+}
+
 /** A factory whose every store has its own prefix (the test kit's laws make many stores with one cache name). */
-export const freshStores = (c: Clients, options: Partial<RedisStoreOptions> = {}): StoreFactory => (context) => c.store(options)(context)
+export const freshStores = (c: Pick<Clients, 'store'>, options: Partial<RedisStoreOptions> = {}): StoreFactory => (context) => c.store(options)(context)

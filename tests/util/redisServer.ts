@@ -26,13 +26,16 @@ export type RedisAvailability = { readonly ok: true; readonly binary: string } |
 /** Set by the global setup when the shared server could not start: every Redis suite then reports this reason. */
 export const UNAVAILABLE_ENV = 'REDIS_UNAVAILABLE'
 
-/** The `redis-server` binary on `env.PATH`, or `undefined`. */
-export const findRedisServer = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
+/** The executable `name` on `env.PATH`, or `undefined`. */
+export const findExecutable = (name: string, env: NodeJS.ProcessEnv = process.env): string | undefined =>
   (env['PATH'] ?? '')
     .split(path.delimiter)
     .filter((dir) => dir !== '')
-    .map((dir) => path.join(dir, 'redis-server'))
+    .map((dir) => path.join(dir, name))
     .find(isExecutable)
+
+/** The `redis-server` binary on `env.PATH`, or `undefined`. */
+export const findRedisServer = (env: NodeJS.ProcessEnv = process.env): string | undefined => findExecutable('redis-server', env)
 
 const isExecutable = (file: string): boolean => {
   try {
@@ -69,8 +72,12 @@ export const redisSuiteMode = (availability: RedisAvailability, required: boolea
  * `describe` for a suite that needs a real server: runs it, skips it with the reason in its name (and a
  * warning), or, with `REQUIRE_REDIS=1`, replaces it with one failing test that states the reason.
  */
-export const describeRedis = (name: string, fn: () => void, env: NodeJS.ProcessEnv = process.env): void => {
-  const suite = redisSuiteMode(redisAvailability(env), isRedisRequired(env))
+export const describeRedis = (name: string, fn: () => void, env: NodeJS.ProcessEnv = process.env): void =>
+  describeNeeding(redisAvailability(env), name, fn, env)
+
+/** `describeRedis` for a suite that needs more than `redis-server` (the cluster suites: `redis-cli` too). */
+export const describeNeeding = (availability: RedisAvailability, name: string, fn: () => void, env: NodeJS.ProcessEnv = process.env): void => {
+  const suite = redisSuiteMode(availability, isRedisRequired(env))
   switch (suite.mode) {
     case 'run':
       return describe(name, fn)
