@@ -16,7 +16,7 @@ import { deadAnchors } from './anchors.mjs'
 const docs = fileURLToPath(new URL('..', import.meta.url))
 
 /** The guides, in reading order (file names in docs/guides, without `.md`). */
-const GUIDES = ['keys', 'concurrency', 'freshness', 'fp-ts', 'recipes', 'testing', 'writing-a-store', 'from-python']
+const GUIDES = ['keys', 'concurrency', 'freshness', 'fp-ts', 'recipes', 'testing', 'writing-a-store', 'two-tiers', 'from-python']
 
 /** A page's title: its first `# ` heading, else its front matter `title`, else its file name. */
 const titleOf = (file: string, fallback: string): string => {
