@@ -30,6 +30,14 @@ export interface RedisPort {
    * this process fall back on timers).
    */
   readonly subscribe: ((channel: string, onMessage: (message: string) => void) => Promise<void>) | undefined
+  /**
+   * Hears the subscriber connection's state, if the port has one: `false` as soon as the connection is lost,
+   * `true` once it is back and every channel given to `subscribe` is subscribed again (the SUBSCRIBE answered).
+   * Answers how to stop hearing it.
+   */
+  readonly onSubscriber: ((listener: (subscribed: boolean) => void) => () => void) | undefined
+  /** `PUBLISH channel message`, on the client (not the subscriber). */
+  readonly publish: (channel: string, message: string) => Promise<void>
   /** Whether an error is the server's reply (the call failed; the connection is fine). */
   readonly isReplyError: (error: unknown) => boolean
   /** The client options that would let a call hang or queue while the server is away, each with why. */
@@ -62,8 +70,10 @@ export interface IORedisClient {
   mget(...keys: Array<string>): Promise<Array<string | null>>
   evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
   script(subcommand: 'LOAD', lua: string): Promise<unknown>
-  subscribe(channel: string): Promise<unknown>
+  publish(channel: string, message: string): Promise<unknown>
+  subscribe(...channels: Array<string>): Promise<unknown>
   on(event: 'message', listener: (channel: string, message: string) => void): unknown
+  on(event: 'ready' | 'close' | 'end', listener: () => void): unknown
 }
 
 /**
@@ -82,7 +92,9 @@ export interface NodeRedisClient {
   mGet(keys: Array<string>): Promise<Array<string | null>>
   evalSha(sha: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
   scriptLoad(lua: string): Promise<string>
+  publish(channel: string, message: string): Promise<unknown>
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>
+  on(event: 'ready' | 'reconnecting' | 'end', listener: () => void): unknown
 }
 
 // -------------------------------------------------------------------------------------
@@ -112,6 +124,44 @@ const scripts = (load: (lua: string) => Promise<string>, evalsha: (sha: string, 
         return shaOf(script).then((sha) => evalsha(sha, [...keys], [...args]))
       })
 }
+
+type Subscriber = Pick<RedisPort, 'subscribe' | 'onSubscriber'>
+
+/**
+ * What both adapters do on the subscriber connection: the channels asked for and their handlers, and the
+ * connection's state for `onSubscriber`. `send` subscribes one channel (again: Redis answers a SUBSCRIBE of a
+ * channel already subscribed as it answers the first). `lost` and `back` are the client's events: `back`, a new
+ * connection, subscribes every channel again and says `true` once all are answered.
+ */
+const subscriberSide = (send: (channel: string) => Promise<unknown>) => {
+  const handlers = new Map<string, Set<(message: string) => void>>()
+  const states = new Set<(subscribed: boolean) => void>()
+  const tell = (subscribed: boolean): void => states.forEach((f) => f(subscribed))
+  return {
+    deliver: (channel: string, message: string): void => handlers.get(channel)?.forEach((f) => f(message)),
+    lost: (): void => tell(false),
+    back: (): void => {
+      if (handlers.size === 0) return
+      Promise.all([...handlers.keys()].map(send)).then(
+        () => tell(true),
+        () => undefined // the connection is gone again: its close says so
+      )
+    },
+    subscribe: (channel: string, onMessage: (message: string) => void): Promise<void> => {
+      const known = handlers.get(channel) ?? new Set()
+      handlers.set(channel, known.add(onMessage))
+      return send(channel).then(() => undefined)
+    },
+    onSubscriber: (listener: (subscribed: boolean) => void): (() => void) => {
+      const own = (subscribed: boolean): void => listener(subscribed)
+      states.add(own)
+      return () => void states.delete(own)
+    }
+  }
+}
+
+const subscriberProblems = (problems: RedisPort['problems']): RedisPort['problems'] =>
+  problems.map(({ field, message }) => ({ field: `subscriber.${field}`, message }))
 
 const ioredisProblems = (client: IORedisClient): RedisPort['problems'] => {
   const { enableOfflineQueue, maxRetriesPerRequest, commandTimeout } = client.options
@@ -149,31 +199,33 @@ const ioredisProblems = (client: IORedisClient): RedisPort['problems'] => {
  * @since 0.3.0
  */
 export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): RedisPort => {
-  const listeners = new Map<string, Array<(message: string) => void>>()
-  if (subscriber !== undefined) {
-    subscriber.on('message', (channel, message) => listeners.get(channel)?.forEach((f) => f(message)))
-  }
+  const side = subscriber === undefined ? undefined : ioredisSubscriber(subscriber)
   return {
     mget: (keys) => client.mget(...keys),
     run: scripts(
       (lua) => client.script('LOAD', lua) as Promise<string>,
       (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args)
     ),
-    subscribe:
-      subscriber === undefined
-        ? undefined
-        : (channel, onMessage) => {
-            const known = listeners.get(channel)
-            if (known !== undefined) {
-              known.push(onMessage)
-              return Promise.resolve()
-            }
-            listeners.set(channel, [onMessage])
-            return subscriber.subscribe(channel).then(() => undefined)
-          },
+    subscribe: side?.subscribe,
+    onSubscriber: side?.onSubscriber,
+    publish: (channel, message) => client.publish(channel, message).then(() => undefined),
     isReplyError: (e) => e instanceof Error && e.name === 'ReplyError',
-    problems: [...ioredisProblems(client), ...(subscriber === undefined ? [] : ioredisProblems(subscriber).map(({ field, message }) => ({ field: `subscriber.${field}`, message })))]
+    problems: [...ioredisProblems(client), ...(subscriber === undefined ? [] : subscriberProblems(ioredisProblems(subscriber)))]
   }
+}
+
+/**
+ * The subscriber connection of an ioredis port. ioredis subscribes again by itself on a new connection, before it
+ * says `ready`; the SUBSCRIBE sent on `ready` is answered after that one, so its answer means subscribed (it also
+ * subscribes a channel whose first SUBSCRIBE failed, as one sent while the connection was down does).
+ */
+const ioredisSubscriber = (subscriber: IORedisClient): Subscriber => {
+  const side = subscriberSide((channel) => subscriber.subscribe(channel))
+  subscriber.on('message', side.deliver)
+  subscriber.on('close', side.lost)
+  subscriber.on('end', side.lost)
+  subscriber.on('ready', side.back)
+  return side
 }
 
 const nodeRedisProblems = (client: NodeRedisClient): RedisPort['problems'] => {
@@ -206,13 +258,40 @@ const nodeRedisProblems = (client: NodeRedisClient): RedisPort['problems'] => {
  * @category constructors
  * @since 0.3.0
  */
-export const nodeRedis = (client: NodeRedisClient, subscriber?: NodeRedisClient): RedisPort => ({
-  mget: (keys) => client.mGet([...keys]),
-  run: scripts(
-    (lua) => client.scriptLoad(lua),
-    (sha, keys, args) => client.evalSha(sha, { keys, arguments: args })
-  ),
-  subscribe: subscriber === undefined ? undefined : (channel, onMessage) => subscriber.subscribe(channel, onMessage).then(() => undefined),
-  isReplyError: (e) => e instanceof Error && e.constructor.name === 'ErrorReply',
-  problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : nodeRedisProblems(subscriber).map(({ field, message }) => ({ field: `subscriber.${field}`, message })))]
-})
+export const nodeRedis = (client: NodeRedisClient, subscriber?: NodeRedisClient): RedisPort => {
+  const side = subscriber === undefined ? undefined : nodeRedisSubscriber(subscriber)
+  return {
+    mget: (keys) => client.mGet([...keys]),
+    run: scripts(
+      (lua) => client.scriptLoad(lua),
+      (sha, keys, args) => client.evalSha(sha, { keys, arguments: args })
+    ),
+    subscribe: side?.subscribe,
+    onSubscriber: side?.onSubscriber,
+    publish: (channel, message) => client.publish(channel, message).then(() => undefined),
+    isReplyError: (e) => e instanceof Error && e.constructor.name === 'ErrorReply',
+    problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : subscriberProblems(nodeRedisProblems(subscriber)))]
+  }
+}
+
+/**
+ * The subscriber connection of a node-redis port. node-redis subscribes again by itself on a new connection and
+ * says `ready` once that is answered; a SUBSCRIBE of a channel it knows then answers at once, and one it does not
+ * know (its first SUBSCRIBE failed) is sent. It says `reconnecting` when the connection is lost (the
+ * `reconnectStrategy` it must have always answers a delay) and `end` when it is closed.
+ */
+const nodeRedisSubscriber = (subscriber: NodeRedisClient): Subscriber => {
+  const dispatchers = new Map<string, (message: string) => void>()
+  const dispatcher = (channel: string): ((message: string) => void) => {
+    const known = dispatchers.get(channel)
+    if (known !== undefined) return known
+    const made = (message: string): void => side.deliver(channel, message)
+    dispatchers.set(channel, made)
+    return made
+  }
+  const side = subscriberSide((channel) => subscriber.subscribe(channel, dispatcher(channel)))
+  subscriber.on('reconnecting', side.lost)
+  subscriber.on('end', side.lost)
+  subscriber.on('ready', side.back)
+  return side
+}
