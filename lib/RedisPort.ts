@@ -62,6 +62,7 @@ export interface Script {
  * @since 0.3.0
  */
 export interface IORedisClient {
+  readonly status: string
   readonly options: {
     readonly enableOfflineQueue?: boolean | undefined
     readonly maxRetriesPerRequest?: number | null | undefined
@@ -83,6 +84,7 @@ export interface IORedisClient {
  * @since 0.3.0
  */
 export interface NodeRedisClient {
+  readonly isReady: boolean
   readonly options?:
     | {
         readonly disableOfflineQueue?: boolean | undefined
@@ -130,19 +132,28 @@ type Subscriber = Pick<RedisPort, 'subscribe' | 'onSubscriber'>
 /**
  * What both adapters do on the subscriber connection: the channels asked for and their handlers, and the
  * connection's state for `onSubscriber`. `send` subscribes one channel (again: Redis answers a SUBSCRIBE of a
- * channel already subscribed as it answers the first). `lost` and `back` are the client's events: `back`, a new
- * connection, subscribes every channel again and says `true` once all are answered.
+ * channel already subscribed as it answers the first); a SUBSCRIBE that failed while the connection is still up
+ * (the server was slow to answer it) is sent again, so a channel never stays unsubscribed on a live connection.
+ * `lost` and `back` are the client's events: `back`, a new connection, subscribes every channel again and says
+ * `true` once all are answered.
  */
-const subscriberSide = (send: (channel: string) => Promise<unknown>) => {
+const subscriberSide = (options: {
+  readonly send: (channel: string) => Promise<unknown>
+  readonly isUp: () => boolean
+  readonly isReplyError: (error: unknown) => boolean
+}) => {
+  const { send, isUp, isReplyError } = options
   const handlers = new Map<string, Set<(message: string) => void>>()
   const states = new Set<(subscribed: boolean) => void>()
   const tell = (subscribed: boolean): void => states.forEach((f) => f(subscribed))
+  const subscribeOn = (channel: string): Promise<unknown> =>
+    send(channel).catch((e: unknown) => (isUp() && !isReplyError(e) ? subscribeOn(channel) : Promise.reject(e)))
   return {
     deliver: (channel: string, message: string): void => handlers.get(channel)?.forEach((f) => f(message)),
     lost: (): void => tell(false),
     back: (): void => {
       if (handlers.size === 0) return
-      Promise.all([...handlers.keys()].map(send)).then(
+      Promise.all([...handlers.keys()].map(subscribeOn)).then(
         () => tell(true),
         () => undefined // the connection is gone again: its close says so
       )
@@ -150,7 +161,7 @@ const subscriberSide = (send: (channel: string) => Promise<unknown>) => {
     subscribe: (channel: string, onMessage: (message: string) => void): Promise<void> => {
       const known = handlers.get(channel) ?? new Set()
       handlers.set(channel, known.add(onMessage))
-      return send(channel).then(() => undefined)
+      return subscribeOn(channel).then(() => undefined)
     },
     onSubscriber: (listener: (subscribed: boolean) => void): (() => void) => {
       const own = (subscribed: boolean): void => listener(subscribed)
@@ -162,6 +173,8 @@ const subscriberSide = (send: (channel: string) => Promise<unknown>) => {
 
 const subscriberProblems = (problems: RedisPort['problems']): RedisPort['problems'] =>
   problems.map(({ field, message }) => ({ field: `subscriber.${field}`, message }))
+
+const isIORedisReplyError = (e: unknown): boolean => e instanceof Error && e.name === 'ReplyError'
 
 const ioredisProblems = (client: IORedisClient): RedisPort['problems'] => {
   const { enableOfflineQueue, maxRetriesPerRequest, commandTimeout } = client.options
@@ -209,7 +222,7 @@ export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): Redi
     subscribe: side?.subscribe,
     onSubscriber: side?.onSubscriber,
     publish: (channel, message) => client.publish(channel, message).then(() => undefined),
-    isReplyError: (e) => e instanceof Error && e.name === 'ReplyError',
+    isReplyError: isIORedisReplyError,
     problems: [...ioredisProblems(client), ...(subscriber === undefined ? [] : subscriberProblems(ioredisProblems(subscriber)))]
   }
 }
@@ -220,13 +233,19 @@ export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): Redi
  * subscribes a channel whose first SUBSCRIBE failed, as one sent while the connection was down does).
  */
 const ioredisSubscriber = (subscriber: IORedisClient): Subscriber => {
-  const side = subscriberSide((channel) => subscriber.subscribe(channel))
+  const side = subscriberSide({
+    send: (channel) => subscriber.subscribe(channel),
+    isUp: () => subscriber.status === 'ready',
+    isReplyError: isIORedisReplyError
+  })
   subscriber.on('message', side.deliver)
   subscriber.on('close', side.lost)
   subscriber.on('end', side.lost)
   subscriber.on('ready', side.back)
   return side
 }
+
+const isNodeRedisReplyError = (e: unknown): boolean => e instanceof Error && e.constructor.name === 'ErrorReply'
 
 const nodeRedisProblems = (client: NodeRedisClient): RedisPort['problems'] => {
   const problems: Array<{ field: string; message: string }> = []
@@ -269,7 +288,7 @@ export const nodeRedis = (client: NodeRedisClient, subscriber?: NodeRedisClient)
     subscribe: side?.subscribe,
     onSubscriber: side?.onSubscriber,
     publish: (channel, message) => client.publish(channel, message).then(() => undefined),
-    isReplyError: (e) => e instanceof Error && e.constructor.name === 'ErrorReply',
+    isReplyError: isNodeRedisReplyError,
     problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : subscriberProblems(nodeRedisProblems(subscriber)))]
   }
 }
@@ -289,7 +308,11 @@ const nodeRedisSubscriber = (subscriber: NodeRedisClient): Subscriber => {
     dispatchers.set(channel, made)
     return made
   }
-  const side = subscriberSide((channel) => subscriber.subscribe(channel, dispatcher(channel)))
+  const side = subscriberSide({
+    send: (channel) => subscriber.subscribe(channel, dispatcher(channel)),
+    isUp: () => subscriber.isReady,
+    isReplyError: isNodeRedisReplyError
+  })
   subscriber.on('reconnecting', side.lost)
   subscriber.on('end', side.lost)
   subscriber.on('ready', side.back)

@@ -21,7 +21,7 @@ import { builtEntry } from '../util/builtPackage'
 import { clients } from '../util/redisClients'
 import { describeRedis, freePort, sharedRedis, startServer } from '../util/redisServer'
 import type { RedisServer } from '../util/redisServer'
-import { respCommand } from '../util/respClient'
+import { connectResp, respCommand } from '../util/respClient'
 
 const ROOT = path.join(__dirname, '..', '..')
 const quantile = (xs: ReadonlyArray<number>, q: number): number => {
@@ -287,6 +287,36 @@ describeRedis('RedisBus when its subscriber connection is lost', () => {
     } finally {
       await a.close()
       await b.close()
+    }
+  })
+
+  // RESP2 and no ready check: ioredis says ready as soon as it is connected, before any answer from the server
+  it.each([
+    ['its own resubscribe answered within the command timeout', 300, { commandTimeout: 1000 }],
+    ['no resubscribe of its own, and a SUBSCRIBE that times out (sent again)', 400, { autoResubscribe: false }]
+  ] as const)('ioredis says ready at once, %s: reset(true) waits for the SUBSCRIBE to be answered', async (_, pause, extra) => {
+    const channel = freshChannel()
+    const c = await clients(server.port, true, { enableReadyCheck: false, protocol: 2, ...extra })
+    try {
+      const r = await listening(made({ port: c.port, channel }))
+      const from = r.mark()
+      const readyAgain = new Promise<number>((resolve) => c.subscriber.once('ready', () => resolve(performance.now())))
+      const admin = await connectResp(server.port)
+      const killedAt = performance.now()
+      // back to back on one connection: the subscriber reconnects at once, and its SUBSCRIBE waits out the pause
+      await Promise.all([admin.send('CLIENT', 'KILL', 'TYPE', 'pubsub'), admin.send('CLIENT', 'PAUSE', pause, 'ALL')])
+      admin.close()
+      await r.reset(false, from)
+      const back = await r.reset(true, from)
+      const ready = await readyAgain
+      console.log(
+        `bus ioredis (RESP2, no ready check${'autoResubscribe' in extra ? ', no autoResubscribe' : ''}), CLIENT KILL then CLIENT PAUSE ${pause}: ` +
+          `'ready' ${ms(ready - killedAt)} after the kill, reset(true) ${ms(back.at - killedAt)} after it`
+      )
+      expect(back.at - killedAt).toBeGreaterThanOrEqual(pause - 10) // the answer came after the pause (ready, before it)
+      expect(await subscribers(channel)).toBe(1)
+    } finally {
+      c.close()
     }
   })
 
