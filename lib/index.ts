@@ -182,6 +182,13 @@ export * as LruTtl from './LruTtl'
  */
 export * as MemoryStore from './MemoryStore'
 /**
+ * The invalidation bus between the memory tiers of several processes.
+ *
+ * @category modules
+ * @since 0.4.0
+ */
+export * as Bus from './Bus'
+/**
  * A mutable cell with one `modify`.
  *
  * @category modules
