@@ -129,11 +129,14 @@ const scripts = (load: (lua: string) => Promise<string>, evalsha: (sha: string, 
 
 type Subscriber = Pick<RedisPort, 'subscribe' | 'onSubscriber'>
 
+/** How many times a SUBSCRIBE that failed on a live connection is sent again (20 command timeouts: 5 s at 250 ms). */
+const RESUBSCRIBES = 20
+
 /**
  * What both adapters do on the subscriber connection: the channels asked for and their handlers, and the
  * connection's state for `onSubscriber`. `send` subscribes one channel (again: Redis answers a SUBSCRIBE of a
  * channel already subscribed as it answers the first); a SUBSCRIBE that failed while the connection is still up
- * (the server was slow to answer it) is sent again, so a channel never stays unsubscribed on a live connection.
+ * (the server was slow to answer it) is sent again, so a channel does not stay unsubscribed on a live connection.
  * `lost` and `back` are the client's events: `back`, a new connection, subscribes every channel again and says
  * `true` once all are answered.
  */
@@ -146,14 +149,15 @@ const subscriberSide = (options: {
   const handlers = new Map<string, Set<(message: string) => void>>()
   const states = new Set<(subscribed: boolean) => void>()
   const tell = (subscribed: boolean): void => states.forEach((f) => f(subscribed))
-  const subscribeOn = (channel: string): Promise<unknown> =>
-    send(channel).catch((e: unknown) => (isUp() && !isReplyError(e) ? subscribeOn(channel) : Promise.reject(e)))
+  // at most RESUBSCRIBES in a row, so that a failure that comes at once (not a timeout) cannot spin
+  const subscribeOn = (channel: string, left = RESUBSCRIBES): Promise<unknown> =>
+    send(channel).catch((e: unknown) => (left > 0 && isUp() && !isReplyError(e) ? subscribeOn(channel, left - 1) : Promise.reject(e)))
   return {
     deliver: (channel: string, message: string): void => handlers.get(channel)?.forEach((f) => f(message)),
     lost: (): void => tell(false),
     back: (): void => {
       if (handlers.size === 0) return
-      Promise.all([...handlers.keys()].map(subscribeOn)).then(
+      Promise.all([...handlers.keys()].map((channel) => subscribeOn(channel))).then(
         () => tell(true),
         () => undefined // the connection is gone again: its close says so
       )

@@ -13,20 +13,9 @@
 'use strict'
 const config = JSON.parse(process.argv[2]) // { redis, port, channel }
 const { RedisBus, RedisPort } = require(config.redis)
-const Redis = require('ioredis')
+const { clients } = require('./workerClients.cjs')
 
-const clientOptions = {
-  host: '127.0.0.1',
-  port: config.port,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  commandTimeout: 250,
-  retryStrategy: (times) => Math.min(10 * times, 100)
-}
-const client = new Redis(clientOptions)
-const subscriber = new Redis(clientOptions)
-client.on('error', () => undefined)
-subscriber.on('error', () => undefined)
+const { client, subscriber } = clients(config.port)
 
 const made = RedisBus.make({ port: RedisPort.ioredis(client, subscriber), channel: config.channel, origin: `worker-${process.pid}` })
 if (made._tag === 'Left') throw new Error(`RedisBus.make: ${JSON.stringify(made.left)}`)
