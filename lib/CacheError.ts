@@ -24,12 +24,12 @@ export interface StoreFailure {
 
 /**
  * The operations of a store, as a failure names them (`lead`, `fill` and `release` are a shared store's single
- * flight, see `Store.Flight`).
+ * flight, see `Store.Flight`; `publish` is a bus's, see `Bus`).
  *
  * @category model
  * @since 0.3.0
  */
-export type StoreOperation = 'get' | 'set' | 'delete' | 'clear' | 'size' | 'purge' | 'lead' | 'fill' | 'release'
+export type StoreOperation = 'get' | 'set' | 'delete' | 'clear' | 'size' | 'purge' | 'lead' | 'fill' | 'release' | 'publish'
 
 /**
  * A remote store did not answer within its deadline. The call was given up; the store's circuit breaker opens.

@@ -30,6 +30,14 @@ export interface RedisPort {
    * this process fall back on timers).
    */
   readonly subscribe: ((channel: string, onMessage: (message: string) => void) => Promise<void>) | undefined
+  /**
+   * Hears the subscriber connection's state, if the port has one: `false` as soon as the connection is lost,
+   * `true` once it is back and every channel given to `subscribe` is subscribed again (the SUBSCRIBE answered).
+   * Answers how to stop hearing it.
+   */
+  readonly onSubscriber: ((listener: (subscribed: boolean) => void) => () => void) | undefined
+  /** `PUBLISH channel message`, on the client (not the subscriber). */
+  readonly publish: (channel: string, message: string) => Promise<void>
   /** Whether an error is the server's reply (the call failed; the connection is fine). */
   readonly isReplyError: (error: unknown) => boolean
   /** The client options that would let a call hang or queue while the server is away, each with why. */
@@ -54,6 +62,7 @@ export interface Script {
  * @since 0.3.0
  */
 export interface IORedisClient {
+  readonly status: string
   readonly options: {
     readonly enableOfflineQueue?: boolean | undefined
     readonly maxRetriesPerRequest?: number | null | undefined
@@ -62,8 +71,10 @@ export interface IORedisClient {
   mget(...keys: Array<string>): Promise<Array<string | null>>
   evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
   script(subcommand: 'LOAD', lua: string): Promise<unknown>
-  subscribe(channel: string): Promise<unknown>
+  publish(channel: string, message: string): Promise<unknown>
+  subscribe(...channels: Array<string>): Promise<unknown>
   on(event: 'message', listener: (channel: string, message: string) => void): unknown
+  on(event: 'ready' | 'close' | 'end', listener: () => void): unknown
 }
 
 /**
@@ -86,8 +97,11 @@ export interface IORedisCluster {
   evalsha(sha: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
   eval(lua: string, numberOfKeys: number, ...keysAndArgs: Array<string>): Promise<unknown>
   script(subcommand: 'LOAD', lua: string): Promise<unknown>
-  subscribe(channel: string): Promise<unknown>
+  readonly status: string
+  publish(channel: string, message: string): Promise<unknown>
+  subscribe(...channels: Array<string>): Promise<unknown>
   on(event: 'message', listener: (channel: string, message: string) => void): unknown
+  on(event: 'ready' | 'close' | 'end', listener: () => void): unknown
 }
 
 /**
@@ -97,6 +111,7 @@ export interface IORedisCluster {
  * @since 0.3.0
  */
 export interface NodeRedisClient {
+  readonly isReady: boolean
   readonly options?:
     | {
         readonly disableOfflineQueue?: boolean | undefined
@@ -106,7 +121,9 @@ export interface NodeRedisClient {
   mGet(keys: Array<string>): Promise<Array<string | null>>
   evalSha(sha: string, options: { keys: Array<string>; arguments: Array<string> }): Promise<unknown>
   scriptLoad(lua: string): Promise<string>
+  publish(channel: string, message: string): Promise<unknown>
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>
+  on(event: 'ready' | 'reconnecting' | 'end', listener: () => void): unknown
 }
 
 // -------------------------------------------------------------------------------------
@@ -148,6 +165,59 @@ const scripts = (load: (lua: string) => Promise<string>, evalsha: Call, evalLua?
   }
 }
 
+type Subscriber = Pick<RedisPort, 'subscribe' | 'onSubscriber'>
+
+/** How many times a SUBSCRIBE that failed on a live connection is sent again (20 command timeouts: 5 s at 250 ms). */
+const RESUBSCRIBES = 20
+
+/**
+ * What both adapters do on the subscriber connection: the channels asked for and their handlers, and the
+ * connection's state for `onSubscriber`. `send` subscribes one channel (again: Redis answers a SUBSCRIBE of a
+ * channel already subscribed as it answers the first); a SUBSCRIBE that failed while the connection is still up
+ * (the server was slow to answer it) is sent again, so a channel does not stay unsubscribed on a live connection.
+ * `lost` and `back` are the client's events: `back`, a new connection, subscribes every channel again and says
+ * `true` once all are answered.
+ */
+const subscriberSide = (options: {
+  readonly send: (channel: string) => Promise<unknown>
+  readonly isUp: () => boolean
+  readonly isReplyError: (error: unknown) => boolean
+}) => {
+  const { send, isUp, isReplyError } = options
+  const handlers = new Map<string, Set<(message: string) => void>>()
+  const states = new Set<(subscribed: boolean) => void>()
+  const tell = (subscribed: boolean): void => states.forEach((f) => f(subscribed))
+  // at most RESUBSCRIBES in a row, so that a failure that comes at once (not a timeout) cannot spin
+  const subscribeOn = (channel: string, left = RESUBSCRIBES): Promise<unknown> =>
+    send(channel).catch((e: unknown) => (left > 0 && isUp() && !isReplyError(e) ? subscribeOn(channel, left - 1) : Promise.reject(e)))
+  return {
+    deliver: (channel: string, message: string): void => handlers.get(channel)?.forEach((f) => f(message)),
+    lost: (): void => tell(false),
+    back: (): void => {
+      if (handlers.size === 0) return
+      Promise.all([...handlers.keys()].map((channel) => subscribeOn(channel))).then(
+        () => tell(true),
+        () => undefined // the connection is gone again: its close says so
+      )
+    },
+    subscribe: (channel: string, onMessage: (message: string) => void): Promise<void> => {
+      const known = handlers.get(channel) ?? new Set()
+      handlers.set(channel, known.add(onMessage))
+      return subscribeOn(channel).then(() => undefined)
+    },
+    onSubscriber: (listener: (subscribed: boolean) => void): (() => void) => {
+      const own = (subscribed: boolean): void => listener(subscribed)
+      states.add(own)
+      return () => void states.delete(own)
+    }
+  }
+}
+
+const subscriberProblems = (problems: RedisPort['problems']): RedisPort['problems'] =>
+  problems.map(({ field, message }) => ({ field: `subscriber.${field}`, message }))
+
+const isIORedisReplyError = (e: unknown): boolean => e instanceof Error && e.name === 'ReplyError'
+
 const ioredisProblems = (options: IORedisClient['options'], connection = ''): RedisPort['problems'] => {
   const { enableOfflineQueue, maxRetriesPerRequest, commandTimeout } = options
   const problems: Array<{ field: string; message: string }> = []
@@ -162,26 +232,6 @@ const ioredisProblems = (options: IORedisClient['options'], connection = ''): Re
   }
   return problems
 }
-
-const ofSubscriber = (problems: RedisPort['problems']): RedisPort['problems'] =>
-  problems.map(({ field, message }) => ({ field: `subscriber.${field}`, message }))
-
-/** Subscriptions on an ioredis connection (or Cluster) that hears every channel's messages as one event. */
-const ioredisSubscribe = (subscriber: Pick<IORedisClient, 'subscribe' | 'on'>): NonNullable<RedisPort['subscribe']> => {
-  const listeners = new Map<string, Array<(message: string) => void>>()
-  subscriber.on('message', (channel, message) => listeners.get(channel)?.forEach((f) => f(message)))
-  return (channel, onMessage) => {
-    const known = listeners.get(channel)
-    if (known !== undefined) {
-      known.push(onMessage)
-      return Promise.resolve()
-    }
-    listeners.set(channel, [onMessage])
-    return subscriber.subscribe(channel).then(() => undefined)
-  }
-}
-
-const isIORedisReplyError = (e: unknown): boolean => e instanceof Error && e.name === 'ReplyError'
 
 /**
  * A port over an ioredis client, and optionally a second client for pub/sub (`client.duplicate()`; a subscribed
@@ -203,16 +253,21 @@ const isIORedisReplyError = (e: unknown): boolean => e instanceof Error && e.nam
  * @category constructors
  * @since 0.3.0
  */
-export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): RedisPort => ({
-  mget: (keys) => client.mget(...keys),
-  run: scripts(
-    (lua) => client.script('LOAD', lua) as Promise<string>,
-    (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args)
-  ),
-  subscribe: subscriber === undefined ? undefined : ioredisSubscribe(subscriber),
-  isReplyError: isIORedisReplyError,
-  problems: [...ioredisProblems(client.options), ...(subscriber === undefined ? [] : ofSubscriber(ioredisProblems(subscriber.options)))]
-})
+export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): RedisPort => {
+  const side = subscriber === undefined ? undefined : ioredisSubscriber(subscriber)
+  return {
+    mget: (keys) => client.mget(...keys),
+    run: scripts(
+      (lua) => client.script('LOAD', lua) as Promise<string>,
+      (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args)
+    ),
+    subscribe: side?.subscribe,
+    onSubscriber: side?.onSubscriber,
+    publish: (channel, message) => client.publish(channel, message).then(() => undefined),
+    isReplyError: isIORedisReplyError,
+    problems: [...ioredisProblems(client.options), ...(subscriber === undefined ? [] : subscriberProblems(ioredisProblems(subscriber.options)))]
+  }
+}
 
 /**
  * A port over an ioredis `Cluster`. Every key of a cache shares one hash tag, so each call of the store goes to
@@ -242,17 +297,42 @@ export const ioredis = (client: IORedisClient, subscriber?: IORedisClient): Redi
  * @category constructors
  * @since 0.3.0
  */
-export const ioredisCluster = (cluster: IORedisCluster): RedisPort => ({
-  mget: (keys) => cluster.mget(...keys),
-  run: scripts(
-    (lua) => cluster.script('LOAD', lua) as Promise<string>,
-    (sha, keys, args) => cluster.evalsha(sha, keys.length, ...keys, ...args),
-    (lua, keys, args) => cluster.eval(lua, keys.length, ...keys, ...args)
-  ),
-  subscribe: ioredisSubscribe(cluster),
-  isReplyError: isIORedisReplyError,
-  problems: ioredisProblems({ enableOfflineQueue: cluster.options.enableOfflineQueue, ...cluster.options.redisOptions }, 'redisOptions.')
-})
+export const ioredisCluster = (cluster: IORedisCluster): RedisPort => {
+  const side = ioredisSubscriber(cluster)
+  return {
+    mget: (keys) => cluster.mget(...keys),
+    run: scripts(
+      (lua) => cluster.script('LOAD', lua) as Promise<string>,
+      (sha, keys, args) => cluster.evalsha(sha, keys.length, ...keys, ...args),
+      (lua, keys, args) => cluster.eval(lua, keys.length, ...keys, ...args)
+    ),
+    subscribe: side.subscribe,
+    onSubscriber: side.onSubscriber,
+    publish: (channel, message) => cluster.publish(channel, message).then(() => undefined),
+    isReplyError: isIORedisReplyError,
+    problems: ioredisProblems({ enableOfflineQueue: cluster.options.enableOfflineQueue, ...cluster.options.redisOptions }, 'redisOptions.')
+  }
+}
+
+/**
+ * The subscriber connection of an ioredis port. ioredis subscribes again by itself on a new connection, before it
+ * says `ready`; the SUBSCRIBE sent on `ready` is answered after that one, so its answer means subscribed (it also
+ * subscribes a channel whose first SUBSCRIBE failed, as one sent while the connection was down does).
+ */
+const ioredisSubscriber = (subscriber: Pick<IORedisClient, 'subscribe' | 'on' | 'status'>): Subscriber => {
+  const side = subscriberSide({
+    send: (channel) => subscriber.subscribe(channel),
+    isUp: () => subscriber.status === 'ready',
+    isReplyError: isIORedisReplyError
+  })
+  subscriber.on('message', side.deliver)
+  subscriber.on('close', side.lost)
+  subscriber.on('end', side.lost)
+  subscriber.on('ready', side.back)
+  return side
+}
+
+const isNodeRedisReplyError = (e: unknown): boolean => e instanceof Error && e.constructor.name === 'ErrorReply'
 
 const nodeRedisProblems = (client: NodeRedisClient): RedisPort['problems'] => {
   const problems: Array<{ field: string; message: string }> = []
@@ -284,13 +364,44 @@ const nodeRedisProblems = (client: NodeRedisClient): RedisPort['problems'] => {
  * @category constructors
  * @since 0.3.0
  */
-export const nodeRedis = (client: NodeRedisClient, subscriber?: NodeRedisClient): RedisPort => ({
-  mget: (keys) => client.mGet([...keys]),
-  run: scripts(
-    (lua) => client.scriptLoad(lua),
-    (sha, keys, args) => client.evalSha(sha, { keys, arguments: args })
-  ),
-  subscribe: subscriber === undefined ? undefined : (channel, onMessage) => subscriber.subscribe(channel, onMessage).then(() => undefined),
-  isReplyError: (e) => e instanceof Error && e.constructor.name === 'ErrorReply',
-  problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : ofSubscriber(nodeRedisProblems(subscriber)))]
-})
+export const nodeRedis = (client: NodeRedisClient, subscriber?: NodeRedisClient): RedisPort => {
+  const side = subscriber === undefined ? undefined : nodeRedisSubscriber(subscriber)
+  return {
+    mget: (keys) => client.mGet([...keys]),
+    run: scripts(
+      (lua) => client.scriptLoad(lua),
+      (sha, keys, args) => client.evalSha(sha, { keys, arguments: args })
+    ),
+    subscribe: side?.subscribe,
+    onSubscriber: side?.onSubscriber,
+    publish: (channel, message) => client.publish(channel, message).then(() => undefined),
+    isReplyError: isNodeRedisReplyError,
+    problems: [...nodeRedisProblems(client), ...(subscriber === undefined ? [] : subscriberProblems(nodeRedisProblems(subscriber)))]
+  }
+}
+
+/**
+ * The subscriber connection of a node-redis port. node-redis subscribes again by itself on a new connection and
+ * says `ready` once that is answered; a SUBSCRIBE of a channel it knows then answers at once, and one it does not
+ * know (its first SUBSCRIBE failed) is sent. It says `reconnecting` when the connection is lost (the
+ * `reconnectStrategy` it must have always answers a delay) and `end` when it is closed.
+ */
+const nodeRedisSubscriber = (subscriber: NodeRedisClient): Subscriber => {
+  const dispatchers = new Map<string, (message: string) => void>()
+  const dispatcher = (channel: string): ((message: string) => void) => {
+    const known = dispatchers.get(channel)
+    if (known !== undefined) return known
+    const made = (message: string): void => side.deliver(channel, message)
+    dispatchers.set(channel, made)
+    return made
+  }
+  const side = subscriberSide({
+    send: (channel) => subscriber.subscribe(channel, dispatcher(channel)),
+    isUp: () => subscriber.isReady,
+    isReplyError: isNodeRedisReplyError
+  })
+  subscriber.on('reconnecting', side.lost)
+  subscriber.on('end', side.lost)
+  subscriber.on('ready', side.back)
+  return side
+}

@@ -26,8 +26,8 @@ import * as Clock from './Clock'
 import type { RedisPort } from './RedisPort'
 import type { StoreFactory } from './Store'
 import * as Guard from './internal/redis/guard'
+import * as Options from './internal/redis/options'
 import * as RedisStoreInternal from './internal/redis/store'
-import { describe } from './internal/validation'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -65,27 +65,6 @@ export interface RedisStoreOptions {
 // constructors
 // -------------------------------------------------------------------------------------
 
-type Field = { readonly field: string; readonly message: string }
-
-const positive = (options: Record<string, unknown>, field: string, fallback: number, fields: Array<Field>): number => {
-  const u = options[field]
-  if (u === undefined) return fallback
-  if (typeof u === 'number' && Number.isFinite(u) && u > 0) return u
-  fields.push({ field, message: `expected a finite number of milliseconds > 0, got ${describe(u)}` })
-  return fallback
-}
-
-const text = (options: Record<string, unknown>, field: string, fallback: string, fields: Array<Field>): string => {
-  const u = options[field]
-  if (u === undefined) return fallback
-  if (typeof u === 'string') return u
-  fields.push({ field, message: `expected a string, got ${describe(u)}` })
-  return fallback
-}
-
-const isPort = (u: unknown): u is RedisPort =>
-  typeof u === 'object' && u !== null && typeof (u as RedisPort).mget === 'function' && typeof (u as RedisPort).run === 'function'
-
 /**
  * Makes a Redis store factory (give it as a cache's `store`), or an `InvalidConfig` naming each bad option: a
  * client option that would let a call hang (an offline queue, unbounded retries, no command timeout) is named as
@@ -110,22 +89,19 @@ const isPort = (u: unknown): u is RedisPort =>
  */
 export const make = (options: RedisStoreOptions): Either<CacheError, StoreFactory> => {
   const o = options as unknown as Record<string, unknown>
-  const fields: Array<Field> = []
-  if (!isPort(o.port)) fields.push({ field: 'port', message: `expected a RedisPort (RedisPort.ioredis, RedisPort.ioredisCluster or RedisPort.nodeRedis), got ${describe(o.port)}` })
-  else fields.push(...o.port.problems.map(({ field, message }) => ({ field: `port.${field}`, message })))
-  const deadline = positive(o, 'deadline', 250, fields)
-  const lease = positive(o, 'lease', 5000, fields)
-  const maxLoad = positive(o, 'maxLoad', 60000, fields)
-  const cooldown = positive(o, 'cooldown', 1000, fields)
-  const prefix = text(o, 'prefix', 'bsc:', fields)
-  if (/[{}]/.test(prefix)) fields.push({ field: 'prefix', message: `must not hold { or }: the cache's name is its keys' hash tag, got ${describe(prefix)}` })
-  const schema = text(o, 'schema', '', fields)
+  const fields: Array<Options.Field> = []
+  const port = Options.port(o, fields)
+  const deadline = Options.positive(o, 'deadline', 250, fields)
+  const lease = Options.positive(o, 'lease', 5000, fields)
+  const maxLoad = Options.positive(o, 'maxLoad', 60000, fields)
+  const cooldown = Options.positive(o, 'cooldown', 1000, fields)
+  const prefix = Options.text(o, 'prefix', 'bsc:', fields)
+  if (/[{}]/.test(prefix)) fields.push({ field: 'prefix', message: `must not hold { or }: the cache's name is its keys' hash tag, got ${JSON.stringify(prefix)}` })
+  const schema = Options.text(o, 'schema', '', fields)
   const clock = options.clock ?? Clock.system
-  const timer = clock.timer
-  if (timer === undefined) fields.push({ field: 'clock', message: 'expected a Clock with timers (Clock.timer), for the deadline and the lease renewals' })
+  const timer = Options.timer(clock, 'the deadline and the lease renewals', fields)
   if (maxLoad < lease) fields.push({ field: 'maxLoad', message: `must be at least the lease (${lease} ms), got ${maxLoad}` })
-  if (fields.length > 0 || timer === undefined) return E.left(CE.invalidConfig('redis store', fields))
-  const port = options.port
+  if (fields.length > 0 || port === undefined || timer === undefined) return E.left(CE.invalidConfig('redis store', fields))
   const { guard } = Guard.make({ deadline, cooldown, clock, timer, isReplyError: port.isReplyError })
   return E.right(RedisStoreInternal.factory({ port, prefix, lease, maxLoad, schema, guard, timer }))
 }

@@ -90,6 +90,8 @@ describe('RedisPort.ioredisCluster (no server needed)', () => {
       script: () => (ran.push('SCRIPT LOAD'), load()),
       evalsha: (sha: string, n: number, ...rest: Array<string>) => (ran.push(`EVALSHA ${sha} ${n} ${rest.join(' ')}`), evalsha()),
       eval: (lua: string, n: number, ...rest: Array<string>) => (ran.push(`EVAL ${lua} ${n} ${rest.join(' ')}`), Promise.resolve('by eval')),
+      status: 'ready',
+      publish: () => Promise.resolve(0),
       subscribe: () => Promise.resolve(),
       on: () => undefined
     }

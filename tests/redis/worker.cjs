@@ -23,23 +23,12 @@ const { performance } = require('node:perf_hooks')
 const config = JSON.parse(process.argv[2])
 const { Cache, KeyCodec, withCacheAsync } = require(config.index)
 const { RedisPort, RedisStore } = require(config.redis)
-const Redis = require('ioredis')
+const { clients } = require('./workerClients.cjs')
 const t = require('io-ts')
 
 const Value = t.type({ key: t.string, version: t.string, pid: t.number })
 
-const clientOptions = {
-  host: '127.0.0.1',
-  port: config.port,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  commandTimeout: 250,
-  retryStrategy: (times) => Math.min(10 * times, 100)
-}
-const client = new Redis(clientOptions)
-const subscriber = new Redis(clientOptions)
-client.on('error', () => undefined)
-subscriber.on('error', () => undefined)
+const { client, subscriber } = clients(config.port)
 
 const now = () => performance.timeOrigin + performance.now()
 const send = (message) => process.send(message)

@@ -39,8 +39,49 @@ export interface Breaker {
   readonly state: () => 'Closed' | 'Open' | 'HalfOpen'
 }
 
+/** What a raced call came to: its answer, or whether it failed by the connection (`down`: the breaker trips). */
+export type Outcome<B> = { readonly either: Either<CacheError, B>; readonly down: boolean }
+
+/**
+ * Races one call against the deadline, with no breaker: a `StoreTimeout` (down), a `StoreFailure` for a reply
+ * error, a `StoreUnavailable` (down) for any other rejection. Never rejects; a late reply is dropped.
+ */
+export const race = <B>(
+  options: Pick<GuardOptions, 'deadline' | 'timer' | 'isReplyError'>,
+  operation: StoreOperation,
+  key: string | undefined,
+  call: () => Promise<B>
+): Promise<Outcome<B>> => {
+  const { deadline, timer, isReplyError } = options
+  return new Promise<Outcome<B>>((resolve) => {
+    let done = false
+    const settle = (outcome: Outcome<B>): void => {
+      if (done) return
+      done = true
+      cancel()
+      resolve(outcome)
+    }
+    const cancel = timer(deadline, () => settle({ either: E.left(CE.storeTimeout(operation, deadline, key)), down: true }))
+    let p: Promise<B>
+    try {
+      p = call()
+    } catch (e) {
+      p = Promise.reject(e)
+    }
+    p.then(
+      (b) => settle({ either: E.right(b), down: false }),
+      (e: unknown) =>
+        settle(
+          isReplyError(e)
+            ? { either: E.left(CE.storeFailure(operation, e, key)), down: false }
+            : { either: E.left(CE.storeUnavailable(operation, 'Disconnected', key, e)), down: true }
+        )
+    )
+  })
+}
+
 export const make = (options: GuardOptions): { readonly guard: Guard; readonly breaker: Breaker } => {
-  const { deadline, cooldown, clock, timer, isReplyError } = options
+  const { cooldown, clock } = options
   let openUntil = -Infinity // Closed while -Infinity
   let probing = false
   const trip = (): void => {
@@ -56,41 +97,10 @@ export const make = (options: GuardOptions): { readonly guard: Guard; readonly b
       if (probing || clock.now() < openUntil) return Promise.resolve(E.left(CE.storeUnavailable(operation, 'BreakerOpen', key)))
       probing = true // this call is the probe
     }
-    return new Promise<Either<CacheError, B>>((resolve) => {
-      let done = false
-      const cancel = timer(deadline, () => {
-        if (done) return
-        done = true
-        trip()
-        resolve(E.left(CE.storeTimeout(operation, deadline, key)))
-      })
-      let p: Promise<B>
-      try {
-        p = call()
-      } catch (e) {
-        p = Promise.reject(e)
-      }
-      p.then(
-        (b) => {
-          if (done) return
-          done = true
-          cancel()
-          if (openUntil !== -Infinity) recovered()
-          resolve(E.right(b))
-        },
-        (e: unknown) => {
-          if (done) return
-          done = true
-          cancel()
-          if (isReplyError(e)) {
-            if (openUntil !== -Infinity) recovered()
-            resolve(E.left(CE.storeFailure(operation, e, key)))
-          } else {
-            trip()
-            resolve(E.left(CE.storeUnavailable(operation, 'Disconnected', key, e)))
-          }
-        }
-      )
+    return race(options, operation, key, call).then(({ either, down }) => {
+      if (down) trip()
+      else if (openUntil !== -Infinity) recovered()
+      return either
     })
   }
   const breaker: Breaker = {
