@@ -101,15 +101,17 @@ describeRedis('Tiered over Redis, with the Redis bus', () => {
     const prefix = freshPrefix()
     const a = await instance(server, prefix, 60_000)
     const b = await instance(server, prefix, 60_000)
-    const heard = nextMessage(b.bus)
+    const heard = Promise.all([nextMessage(b.bus), nextMessage(b.bus)])
     await a.users.set('old', 7)()
+    await a.users.set('old', 8)()
     await heard
-    expect(await value(b.users, 7)).toBe('old') // B has a copy
+    expect([await value(b.users, 7), await value(b.users, 8)]).toEqual(['old', 'old']) // B has copies
     const resets: Array<boolean> = []
     b.bus.subscribe({ message: () => undefined, reset: (s) => void resets.push(s) })
     await respCommand(server.port, ['CLIENT', 'KILL', 'TYPE', 'pubsub'])
-    await a.users.set('new', 7)() // A's bus is back or not: B may not hear this message
-    // from now on B must never answer 'old', whether or not its subscription is back
+    await a.users.set('new', 7)() // B may not hear these messages
+    await a.users.set('new', 8)()
+    // while B is away, it never answers 'old' for 7 (it reads Redis)
     const seen = new Set<string | undefined>()
     const start = performance.now()
     while (!(resets.includes(true) && b.bus.subscribed()) && performance.now() - start < 5_000) {
@@ -120,6 +122,8 @@ describeRedis('Tiered over Redis, with the Redis bus', () => {
     expect(resets.slice(0, 1)).toEqual([false])
     expect(resets).toContain(true)
     expect([...seen]).toEqual(['new'])
+    // once back, its copy of 8 from before the gap is gone too (8 was not read in between)
+    expect(await value(b.users, 8)).toBe('new')
     console.log(`F8, bus reset: B subscribed again ${ms(performance.now() - start)} after the write; it answered ${[...seen].join(', ')} throughout`)
     a.c.close()
     b.c.close()
