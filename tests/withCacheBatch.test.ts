@@ -295,6 +295,66 @@ describe('withCacheBatch', () => {
     })
   })
 
+  describe('tags (law 13)', () => {
+    const Row = t.type({ id: t.number, group: t.string, v: t.number })
+    type Row = t.TypeOf<typeof Row>
+    for (const [name, storeOf] of subjects) {
+      it(`${name}: after invalidateTags, no value a batch cached is older than the last write of its group`, async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.scheduler(),
+            fc.array(fc.oneof(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 3 })), {
+              minLength: 1,
+              maxLength: 14
+            }),
+            async (s, jobs) => {
+              const store = storeOf(s)
+              const groupOf = (id: number) => (id % 2 === 0 ? 'even' : 'odd')
+              const cache = Cache.unsafeMake({
+                name: 'rows',
+                codec: Row,
+                key: KC.int,
+                clock: Clock.manual(),
+                ...(store === undefined ? {} : { store }),
+                tags: (row: Row, id: number) => [`group:${row.group}`, `id:${id}`]
+              })
+              const db = new Map<number, Row>([0, 1, 2, 3].map((id) => [id, { id, group: groupOf(id), v: 0 }]))
+              // the loader reads the rows when it begins, and answers later: a write meanwhile makes its values old
+              const load = withCacheBatchAsync(cache)((ids: ReadonlyArray<number>) => {
+                const read = ids.map((id) => db.get(id) as Row)
+                return s.schedule(Promise.resolve(read), `load ${ids.join(',')}`)
+              })
+              const write = async (id: number): Promise<void> => {
+                const row = db.get(id) as Row
+                db.set(id, { ...row, v: row.v + 1 })
+                expect(await cache.invalidateTags([`group:${row.group}`])()).toEqual(E.right(undefined))
+              }
+              const done = jobs.map((j, i) =>
+                s.schedule(Promise.resolve(), `arrive ${i}`).then(async () => void (typeof j === 'number' ? await write(j) : await load(j)))
+              )
+              await s.waitFor(Promise.all(done))
+              for (const id of [0, 1, 2, 3]) {
+                const cached = await s.waitFor(cache.get(id)())
+                if (E.isRight(cached) && O.isSome(cached.right)) expect(cached.right.value).toEqual(db.get(id))
+              }
+              expect(cache.inFlight()).toBe(0)
+            }
+          ),
+          { numRuns: 150 }
+        )
+      })
+    }
+
+    it('the tags function is handed each value with its id; invalidating one id\'s tag drops that entry only', async () => {
+      const cache = Cache.unsafeMake({ name: 'rows', codec: t.number, key: KC.int, tags: (_: number, id: number) => [`id:${id}`] })
+      const f = withCacheBatchAsync(cache)(async (ids: ReadonlyArray<number>) => ids.map((id) => id * 2))
+      expect(await f([1, 2])).toEqual([2, 4])
+      await cache.invalidateTags(['id:2'])()
+      expect(await cache.get(1)()).toEqual(E.right(O.some(2)))
+      expect(await cache.get(2)()).toEqual(E.right(O.none))
+    })
+  })
+
   describe('the store\'s round trips', () => {
     const counted = (withGetMany: boolean) => {
       const gets: Array<string> = []
