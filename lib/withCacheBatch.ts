@@ -9,7 +9,9 @@
  * 3. A key that is loading already, by a single-key call of a `withCache*` function of the same cache or by
  *    another batch, is joined, not loaded again; a single-key call of a key this batch loads joins the batch's load.
  *    A batch never waits for the keys it joined before its own load, so batches of overlapping keys never wait on
- *    each other.
+ *    each other. On a store shared by processes (the Redis store), the misses are led across processes first, without
+ *    waiting: a key another process loads at that moment is left out of the call and waits for that process's value
+ *    (loaded alone, in a second call, if that load fails), so two processes' batches never wait on each other either.
  *
  * A call fails when `loadMany` fails for a key it needs (nothing is cached, law 3), with the first failure among its
  * ids in order; an answer of the wrong length is an `UnexpectedError` naming both lengths, and nothing is stored.

@@ -13,7 +13,7 @@ import type { CacheEvent } from '../lib/CacheEvent'
 import * as Clock from '../lib/Clock'
 import * as KC from '../lib/KeyCodec'
 import type { StoreFactory } from '../lib/Store'
-import { withCache, withCacheAsync } from '../lib/withCache'
+import { withCache, withCacheAsync, withCacheAsyncOutcome } from '../lib/withCache'
 import { withCacheBatch, withCacheBatchAsync } from '../lib/withCacheBatch'
 import { jsonStore } from './util/jsonStore'
 import type { JsonStore } from './util/jsonStore'
@@ -154,12 +154,13 @@ describe('withCacheBatch', () => {
       const b = getMany([1, 2, 3]) // joins 3, loads [1, 2]
       const c = getOne(2) // joins the batch's load of 2
       const d = withCache(cache)(() => TE.right(-1))(1)() // the TaskEither API joins too
+      const e = withCacheAsyncOutcome(cache)(() => -1)(2) // and so does the freshness path
       many.open([10, 20])
       one.open(30)
       expect(await b).toEqual([10, 20, 30])
-      expect([await a, await c, await d]).toEqual([30, 20, E.right(10)])
+      expect([await a, await c, await d, await e]).toEqual([30, 20, E.right(10), { value: 20, outcome: 'Deduped' }])
       expect([batchCalls, singleCalls]).toEqual([1, 1])
-      expect((await cache.stats()).deduped).toBe(3)
+      expect((await cache.stats()).deduped).toBe(4)
     })
 
     it('two batches that lead overlapping keys do not wait on each other', async () => {
