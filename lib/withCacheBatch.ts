@@ -27,15 +27,15 @@ import type { Either } from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type { Cache } from './Cache'
 import type { CacheError, KeyEncodeFailure } from './CacheError'
-import type { Batches } from './internal/batch'
+import { batches } from './internal/batch'
 import { engineOf } from './internal/engine'
 import { named, reject, runAsync, runTaskEither } from './internal/run'
 
 /** The batch calls of a cache and the key of an id; a cache that cannot be batched is a `TypeError` naming `combinator`. */
 const batchOf = <A, K>(cache: Cache<A, readonly [K]>, combinator: string) => {
   const engine = engineOf<A>(cache, combinator)
-  const batch = engine.fetchBatch
-  if (batch === undefined) {
+  const ctx = engine.batchContext
+  if (ctx === undefined) {
     throw new TypeError(
       `${combinator}: cache "${cache.name}" has freshness windows, an error policy or a timeout, which batches do not serve yet`
     )
@@ -52,7 +52,7 @@ const batchOf = <A, K>(cache: Cache<A, readonly [K]>, combinator: string) => {
     }
     return keys
   }
-  return { batch: batch as Batches<A>, keysOf }
+  return { batch: batches(ctx), keysOf }
 }
 
 // -------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ import type { ResolvedConfig } from '../Config'
 import * as Freshness from '../Freshness'
 import type { EntityCodec, Store, Tagged } from '../Store'
 import type { LoadContext } from './accept'
-import * as Batch from './batch'
 import type * as Events from './events'
 import * as Fresh from './fresh'
 import * as KeyState from './keyState'
@@ -67,10 +66,11 @@ export interface Engine<A> {
     signal: AbortSignal | undefined
   ) => Promise<A>
   /**
-   * A cached call of many keys (see `batch`), for each API; `undefined` for a cache whose config needs the freshness
-   * path for more than a ttl of the value (windows, an error policy, a timeout): batches do not serve those yet.
+   * What the loads share, for the batch calls (`batch`, built by `withCacheBatch` so that a program without batches
+   * does not bundle them); `undefined` for a cache whose config needs the freshness path for more than a ttl of the
+   * value (windows, an error policy, a timeout): batches do not serve those yet.
    */
-  readonly fetchBatch: Batch.Batches<A> | undefined
+  readonly batchContext: LoadContext<A> | undefined
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>
   readonly clear: () => Promise<Either<CacheError, void>>
@@ -277,7 +277,7 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
     fetchValueOutcome: via(shapes.valueOutcome) as Engine<A>['fetchValueOutcome'],
     fetchResultAbortable: via(shapes.resultAbortable) as Engine<A>['fetchResultAbortable'],
     fetchValueAbortable: via(shapes.valueAbortable) as Engine<A>['fetchValueAbortable'],
-    fetchBatch: needsFreshPath({ ...config, ttl: undefined }) ? undefined : Batch.batches(ctx),
+    batchContext: needsFreshPath({ ...config, ttl: undefined }) ? undefined : ctx,
     ...operations(name, ctx, events, negatives, config),
     inFlight: states.size,
     events,
