@@ -205,7 +205,7 @@ export const make =
   <K>(shape: Shape, keys: ReadonlyArray<string>, ids: ReadonlyArray<K>, run: RunMany<K, A>): Pending<ReadonlyArray<A>> => {
     if (ctx.disabled) return uncached(ctx, shape, keys, ids, run)
     const { states, report } = ctx
-    const { read } = ctx.access
+    const { read, peek } = ctx.access
     const values: Array<A> = new Array(keys.length)
     let waits: Array<Pending<A> | undefined> | undefined
     let mine: Map<string, Pending<A>> | undefined // the keys this batch began, for an id given twice
@@ -218,13 +218,12 @@ export const make =
         ;(waits ??= [])[i] = joined
         continue
       }
-      if (read !== undefined) {
-        const hit = report.found(key, read(key))
-        if (hit !== MISS) {
-          values[i] = hit
-          continue
-        }
+      const hit = peek === undefined ? MISS : peek(key) // the store in this process, or a copy of its entry here
+      if (hit !== MISS) {
+        values[i] = report.found(key, hit) as A
+        continue
       }
+      if (read !== undefined) report.found(key, MISS) // a miss, counted (elsewhere the lookup counts it)
       const begun = begin(ctx, key, ids[i])
       ;(mine ??= new Map()).set(key, begun.pending)
       ;(waits ??= [])[i] = begun.pending

@@ -96,6 +96,27 @@ describeRedis('withCacheBatch on the Redis store', () => {
     expect(await cache.get(99)()).toEqual(E.right(O.some(user(99))))
   })
 
+  it('tagged entries: one MGET of the entries, one of their tags; an invalidated tag\'s entries are misses, loaded again', async () => {
+    const prefix = freshPrefix()
+    const cache = Cache.unsafeMake({
+      name: 'user',
+      codec: User,
+      key: KeyCodec.int,
+      store: a.store({ prefix }),
+      config: { ttl: 60_000 },
+      tags: (u: User) => [`parity:${u.id % 2}`]
+    })
+    const ids = Array.from({ length: 10 }, (_, i) => i)
+    const asked: Array<ReadonlyArray<number>> = []
+    const getUsers = withCacheBatchAsync(cache)(async (ns: ReadonlyArray<number>) => (asked.push(ns), ns.map(user)))
+    await getUsers(ids)
+    const seen = await commandsDuring(prefix, () => getUsers(ids))
+    expect(seen.map((args) => [args[0]?.toLowerCase(), args.length - 1])).toEqual([['mget', 11], ['mget', 2]])
+    expect(E.isRight(await cache.invalidateTags(['parity:1'])())).toBe(true)
+    expect(await getUsers(ids)).toEqual(ids.map(user))
+    expect(asked).toEqual([ids, [1, 3, 5, 7, 9]])
+  })
+
   it('two processes\' overlapping batches: neither waits for the other before loading, and each key loads once', async () => {
     const prefix = freshPrefix()
     const [inA, inB] = [cacheOn(a, prefix), cacheOn(b, prefix)]
