@@ -13,6 +13,7 @@ import type { CacheEvent } from '../lib/CacheEvent'
 import * as Clock from '../lib/Clock'
 import * as KC from '../lib/KeyCodec'
 import type { StoreFactory } from '../lib/Store'
+import * as Tiered from '../lib/Tiered'
 import { withCache, withCacheAsync, withCacheAsyncOutcome } from '../lib/withCache'
 import { withCacheBatch, withCacheBatchAsync } from '../lib/withCacheBatch'
 import { jsonStore } from './util/jsonStore'
@@ -393,6 +394,23 @@ describe('withCacheBatch', () => {
       expect(await got).toEqual([1, 2, 3])
       expect(gets).toEqual(['get 1', 'get 2', 'get 3'])
       expect(inFlight).toBe(3)
+    })
+
+    it('on a tiered store, the copies here are hits at once; the rest go to the shared store', async () => {
+      const { gets, factory } = counted(true)
+      const tiered = Tiered.make({ l2: factory, l1MaxTtl: 60_000 })
+      if (E.isLeft(tiered)) throw new Error('expected a tiered store')
+      const cache = numbers(tiered.right)
+      const asked: Array<ReadonlyArray<number>> = []
+      const f = withCacheBatchAsync(cache)(async (ns: ReadonlyArray<number>) => (asked.push(ns), ns.map((n) => n + 1)))
+      expect(await f([1, 2])).toEqual([2, 3])
+      const before = gets.length
+      const again = f([2, 1])
+      expect(cache.inFlight()).toBe(0) // both copies are here: answered without a lookup
+      expect(await again).toEqual([3, 2])
+      expect(gets.length).toBe(before)
+      expect(await f([1, 3])).toEqual([2, 4])
+      expect(asked).toEqual([[1, 2], [3]])
     })
 
     it('an entry that does not decode is a reported miss (deleted, loaded again)', async () => {
