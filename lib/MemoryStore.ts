@@ -163,6 +163,7 @@ export const make = <A>(options: MemoryStoreOptions<A>): MemoryStore<A> => {
       write(key, value, ttl, tagged)
     },
     get: (key) => () => Promise.resolve(E.right(getSync(key))),
+    getMany: (keys) => () => Promise.resolve(E.right(keys.map((key) => E.right(getSync(key))))),
     getEntrySync,
     getEntry: (key) => () => Promise.resolve(E.right(getEntrySync(key))),
     set: (key, value, ttl, tagged) => () => {

@@ -32,6 +32,8 @@
  *     and a `since` read before it is answered, and no such write stores anything; an entry written after, with a
  *     `since` read after, is answered. (A store may also keep out a write with an older `since` whose tags were not
  *     invalidated, when it cannot tell: a tag it has no version of, and its clock moved on.)
+ * C10. Many keys at once (stores that have `getMany`): `getMany(keys)` answers, for each key in order, what `get`
+ *     of that key answers at that moment.
  *
  * Validation: a value reaches a caller only after it passed the entity codec in this process. A store that decodes
  * what it reads with the cache's codec (as a remote store does), or that only accepts values that pass it, says so
@@ -39,6 +41,7 @@
  *
  * @since 0.1.0
  */
+import type { Either } from 'fp-ts/Either'
 import type { Option } from 'fp-ts/Option'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import type * as t from 'io-ts'
@@ -72,7 +75,8 @@ export interface Entry<A> {
 
 /**
  * What `Flight.lead` answers: the entry, filled by another process while this one waited (`Found`); a ticket to
- * load the key and `fill` it (`Leader`); or, for a refresh, that another process is refreshing it (`Busy`).
+ * load the key and `fill` it (`Leader`); or, for a refresh (or a lead that does not wait), that another process is
+ * loading it (`Busy`).
  *
  * @category model
  * @since 0.3.0
@@ -99,6 +103,8 @@ export type Fill = 'Written' | 'Fenced' | 'AlreadyFilled'
  *   the load runs), and to the others, once they have waited for it, `Found`. With `refresh`, the key holds a value
  *   being refreshed in the background: `Leader` unless another process refreshes it (`Busy`).
  * - `fill(key, ticket, value, ttl)`: stores the loaded value, unless fenced.
+ * - `lead(key, false, false)`, for a batch of keys that must not wait while it holds tickets of its own: `Busy`
+ *   instead of waiting when another caller leads the key now.
  * - `release(key, ticket)`: the load ended without a fill (it failed, or was fenced in this process); the waiters
  *   in other processes are woken, and the next of them leads.
  *
@@ -106,7 +112,8 @@ export type Fill = 'Written' | 'Fenced' | 'AlreadyFilled'
  * @since 0.3.0
  */
 export interface Flight<A> {
-  readonly lead: (key: string, refresh: boolean) => TaskEither<CacheError, Lead<A>>
+  /** `wait: false` answers `Busy` where `lead` would wait for another caller's load (the default is to wait). */
+  readonly lead: (key: string, refresh: boolean, wait?: boolean) => TaskEither<CacheError, Lead<A>>
   /** `tags`: the value's tags; they are checked against the tag clock the ticket was taken at (see `Tags`). */
   readonly fill: (key: string, ticket: unknown, value: A, ttl?: number, tags?: ReadonlyArray<string>) => TaskEither<CacheError, Fill>
   readonly release: (key: string, ticket: unknown) => TaskEither<CacheError, void>
@@ -172,6 +179,12 @@ export interface Store<A> {
   readonly getSync?: (key: string) => Option<A>
   /** `set`, done at once, for stores in this process that cannot fail; it must agree with `set`. */
   readonly setSync?: (key: string, value: A, ttl?: number, tagged?: Tagged) => void
+  /**
+   * `get` for many keys in one round trip (contract C10): one answer per key, in order; each is what `get` of that
+   * key would answer (a `DecodeFailure` for an entry that does not decode). The outer `Left`: the round trip failed.
+   * A batch (`withCacheBatch`) looks its keys up with it; without it, with `get` per key, at once.
+   */
+  readonly getMany?: (keys: ReadonlyArray<string>) => TaskEither<CacheError, ReadonlyArray<Either<CacheError, Option<A>>>>
   /** `get` with the entry's remaining life (contract C7); needed by a cache with freshness windows. */
   readonly getEntry?: (key: string) => TaskEither<CacheError, Option<Entry<A>>>
   /** `getEntry`, answered at once, for stores in this process that cannot fail; it must agree with `getEntry`. */

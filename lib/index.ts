@@ -52,6 +52,24 @@ export {
 } from './withCache'
 export {
   /**
+   * Caches a function of many ids returning a `TaskEither`: the misses only are loaded, in one call, and keys that
+   * are loading are joined.
+   *
+   * @category combinators
+   * @since 0.4.0
+   */
+  withCacheBatch,
+  /**
+   * Caches a function of many ids returning a `Promise` (or a plain array): the misses only are loaded, in one call,
+   * and keys that are loading are joined.
+   *
+   * @category combinators
+   * @since 0.4.0
+   */
+  withCacheBatchAsync
+} from './withCacheBatch'
+export {
+  /**
    * Invalidates the entry named by the arguments (or, with `keyFrom`, by the result) after a `TaskEither` write
    * succeeds; with `on: 'settled'`, after it fails too.
    *

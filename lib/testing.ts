@@ -303,6 +303,7 @@ export const faultyStore: (inner: StoreFactory, options: FaultOptions) => Faulty
  * | `C6` | no task throws or rejects |
  * | `lazy` | a task does nothing until run, and again each time it runs |
 | `maxSize` | given `maxSize` n, at most n entries, the newest kept, each eviction reported to `onEvict` |
+ * | `C10` | where the store has `getMany`: it answers, key by key, what `get` answers (missing and repeated keys too) |
  * | `law 1` | single flight: concurrent callers run the loader once (`law 8`: nothing held after) |
  * | `law 3` | a failed load stores nothing |
  * | `law 7` | fenced invalidation: no read or load after an invalidate, set or clear answers an older value |

@@ -250,6 +250,7 @@ describe('storeLaws', () => {
       'lazy',
       'maxSize',
       'C9',
+      'C10',
       'law 1',
       'law 3',
       'law 7',
@@ -351,6 +352,13 @@ describe('storeLaws', () => {
   it('C6 fails a store whose task rejects, naming the operation', async () => {
     const rejecting = tweaked((store) => ({ get: (key) => (key === '' ? () => Promise.reject(new Error('empty key')) : store.get(key)) }))
     expect((await broken(rejecting))['C6']).toBe('C6: get("") threw or rejected (C6: a failure is a Left): Error: empty key')
+  })
+
+  it('C10 fails a store whose getMany answers its keys in another order', async () => {
+    const reversed = tweaked((store) => ({
+      getMany: (keys) => () => Promise.all([...keys].reverse().map((k) => store.get(k)())).then((rs) => E.right(rs))
+    }))
+    expect((await broken(reversed))['C10']).toMatch(/^C10 \(seed 1, scenario \d+ of 10\): getMany\(.*\) against get of each: expected \[/)
   })
 
   it('lazy fails a store that writes when the task is made, not when it is run', async () => {

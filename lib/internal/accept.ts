@@ -166,10 +166,11 @@ const fillShared = <A>(
 /**
  * Before a load runs on a store shared by processes: leads it across processes. Answers the entry another process
  * filled meanwhile, `Busy` (a refresh another process runs), or the store's error; on `Leader`, the ticket is kept
- * for `accept` and `undefined` answered (the load goes on).
+ * for `accept` and `undefined` answered (the load goes on). `wait: false` (a batch): `Busy` instead of waiting for
+ * another process's load.
  */
-export const lead = <A>(ctx: LoadContext<A>, key: string, generation: number, refresh: boolean): Promise<Either<CacheError, Lead<A> | undefined>> =>
-  (ctx.access.flight as NonNullable<LoadContext<A>['access']['flight']>).lead(key, refresh).then((r) => {
+export const lead = <A>(ctx: LoadContext<A>, key: string, generation: number, refresh: boolean, wait = true): Promise<Either<CacheError, Lead<A> | undefined>> =>
+  (ctx.access.flight as NonNullable<LoadContext<A>['access']['flight']>).lead(key, refresh, wait).then((r) => {
     if (E.isLeft(r)) {
       ctx.report.storeFailed(r.left)
       return r

@@ -65,6 +65,12 @@ export interface Engine<A> {
     x: X,
     signal: AbortSignal | undefined
   ) => Promise<A>
+  /**
+   * What the loads share, for the batch calls (`batch`, built by `withCacheBatch` so that a program without batches
+   * does not bundle them); `undefined` for a cache whose config needs the freshness path for more than a ttl of the
+   * value (windows, an error policy, a timeout): batches do not serve those yet.
+   */
+  readonly batchContext: LoadContext<A> | undefined
   readonly getByKey: (key: string) => Promise<Either<CacheError, Option<A>>>
   readonly invalidateByKey: (key: string) => Promise<Either<CacheError, void>>
   readonly clear: () => Promise<Either<CacheError, void>>
@@ -271,6 +277,7 @@ export const make = <A>(options: EngineOptions<A>): Either<CacheError, Engine<A>
     fetchValueOutcome: via(shapes.valueOutcome) as Engine<A>['fetchValueOutcome'],
     fetchResultAbortable: via(shapes.resultAbortable) as Engine<A>['fetchResultAbortable'],
     fetchValueAbortable: via(shapes.valueAbortable) as Engine<A>['fetchValueAbortable'],
+    batchContext: needsFreshPath({ ...config, ttl: undefined }) ? undefined : ctx,
     ...operations(name, ctx, events, negatives, config),
     inFlight: states.size,
     events,

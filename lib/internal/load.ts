@@ -187,7 +187,7 @@ const missValue = <A, X>(ctx: LoadContext<A>, key: string, call: (x: X) => Promi
 }
 
 /** A caller of a key that is loading, for the `TaskEither` API (a load of the other kind's answer is turned, once). */
-const joiner = (counters: { deduped: number }) => ({
+export const joiner = (counters: { deduped: number }) => ({
   joinResult: (joined: KeyState): Promise<Either<unknown, unknown>> => {
     counters.deduped++
     if (joined._tag === 'Fetching') return resultOf(joined)

@@ -39,7 +39,7 @@ export type Answer<B> = Either<CacheError, B> | Promise<Either<CacheError, B>>
 /** A shared store's single flight (`Store.flight`), guarded, its found entries validated, its fills in turn. */
 export interface FlightAccess<A> {
   /** `Store.flight.lead`; never rejects. */
-  readonly lead: (key: string, refresh: boolean) => Promise<Either<CacheError, Lead<A>>>
+  readonly lead: (key: string, refresh: boolean, wait?: boolean) => Promise<Either<CacheError, Lead<A>>>
   /** Fills with `ticket` if `mayWrite()` still says so when its turn comes; `true` if written. */
   readonly fill: (
     key: string,
@@ -63,6 +63,8 @@ export interface StoreAccess<A> {
   readonly peek: ((key: string) => A | Miss) | undefined
   /** The value for `key`, validated; never rejects. */
   readonly lookup: (key: string) => Promise<Either<CacheError, A | Miss>>
+  /** `lookup` of many keys: one `Store.getMany` round trip where the store has it, else a `lookup` of each at once. */
+  readonly lookupMany: (keys: ReadonlyArray<string>) => Promise<ReadonlyArray<Either<CacheError, A | Miss>>>
   /** Whether the store can tell an entry's remaining life (`getEntry`, contract C7). */
   readonly softExpiry: boolean
   /** `read`, leaving the found entry's remaining life (ms; `Infinity`: none) in `expiresIn[0]`. */
@@ -141,7 +143,7 @@ const reads = <A>(
   door: InProcess<A> | undefined,
   onCorrupt: (key: string, errors: ReadonlyArray<string>) => void,
   remove: (key: string) => Answer<void>
-): Pick<StoreAccess<A>, 'read' | 'peek' | 'lookup' | 'softExpiry' | 'readEntry' | 'lookupEntry' | 'expiresIn'> => {
+): Pick<StoreAccess<A>, 'read' | 'peek' | 'lookup' | 'lookupMany' | 'softExpiry' | 'readEntry' | 'lookupEntry' | 'expiresIn'> => {
   const trusted = door !== undefined || store.validatedBy === codec
   const checked = (key: string, value: A): A | Miss => {
     if (trusted || codec.is(value)) return value
@@ -180,7 +182,29 @@ const reads = <A>(
             const value = copy(key)
             return value === MISS ? MISS : checked(key, value)
           })
-  return { read, peek, lookup, ...entryReads(store, door, checked, lookup, failed) }
+  const lookupMany = manyReads(store, checked, lookup, failed)
+  return { read, peek, lookup, lookupMany, ...entryReads(store, door, checked, lookup, failed) }
+}
+
+/** `lookup` of many keys: the store's `getMany` (one round trip, each answer checked as `lookup` checks it), else `lookup` per key. */
+const manyReads = <A>(
+  store: Store<A>,
+  checked: (key: string, value: A) => A | Miss,
+  lookup: (key: string) => Promise<Either<CacheError, A | Miss>>,
+  failed: (key: string, e: CacheError) => Either<CacheError, Miss> | Promise<Either<CacheError, Miss>>
+): StoreAccess<A>['lookupMany'] => {
+  const getMany = store.getMany?.bind(store)
+  if (getMany === undefined) return (keys) => Promise.all(keys.map(lookup))
+  const one = (key: string, a: Either<CacheError, Option<A>> | undefined) =>
+    a === undefined
+      ? E.left(CE.storeFailure('get', new Error('getMany answered fewer entries than keys'), key))
+      : E.isRight(a)
+        ? E.right(O.isSome(a.right) ? checked(key, a.right.value) : MISS)
+        : failed(key, a.left)
+  return (keys) =>
+    guarded('get', () => getMany(keys)).then((r) =>
+      E.isLeft(r) ? keys.map(() => r) : Promise.all(keys.map((key, i) => one(key, r.right[i])))
+    )
 }
 
 /** The reads of an entry with its remaining life, for the freshness windows. */
@@ -236,8 +260,8 @@ const flightAccess = <A>(
   const flight = store.flight
   if (flight === undefined) return undefined
   const trusted = store.validatedBy === codec
-  const lead = (key: string, refresh: boolean): Promise<Either<CacheError, Lead<A>>> =>
-    guarded('lead', () => flight.lead(key, refresh), key).then((r) =>
+  const lead = (key: string, refresh: boolean, wait = true): Promise<Either<CacheError, Lead<A>>> =>
+    guarded('lead', () => (wait ? flight.lead(key, refresh) : flight.lead(key, refresh, false)), key).then((r) =>
       E.isRight(r) && r.right._tag === 'Found' && !trusted && !codec.is(r.right.entry.value)
         ? E.left(CE.decodeFailure(key, [`the store answered a value that is not a valid ${codec.name}`]))
         : r

@@ -29,6 +29,8 @@ const publicNames = [
   'withCacheAsyncOutcome',
   'withCacheAbortable',
   'withCacheAsyncAbortable',
+  'withCacheBatch',
+  'withCacheBatchAsync',
   'writeThrough',
   'writeThroughAsync'
 ]
@@ -80,6 +82,17 @@ const checks = (pkg, { t, E }) => [
       assert.deepEqual(await getUser({ userId: 1 }), { id: 1, name: 'Ann' })
       assert.deepEqual(await getUser({ userId: 1 }), { id: 1, name: 'Ann' })
       assert.equal(calls, 1)
+    }
+  ],
+  [
+    'withCacheBatchAsync loads only the misses, in one call',
+    async () => {
+      const squares = pkg.Cache.unsafeMake({ name: 'square', codec: t.number, key: pkg.KeyCodec.int })
+      const asked = []
+      const squaresOf = pkg.withCacheBatchAsync(squares)(async (ns) => (asked.push(ns), ns.map((n) => n * n)))
+      assert.deepEqual(await squaresOf([2, 3]), [4, 9])
+      assert.deepEqual(await squaresOf([3, 4]), [9, 16])
+      assert.deepEqual(asked, [[2, 3], [4]])
     }
   ]
 ]

@@ -9,7 +9,8 @@ import type { Store, StoreContext } from '../../lib/Store'
 /**
  * A store that keeps JSON strings, as a remote store does: it encodes with the entity codec on `set` and decodes
  * on `get`, so it declares `validatedBy`; given a `maxSize`, it evicts the oldest written entry. `raw` exposes the
- * strings so a test can corrupt them; `failing` makes every operation fail.
+ * strings so a test can corrupt them; `failing` makes every operation fail. `getMany` reads its keys in one operation
+ * (one latency), as a remote store's multi-get does.
  *
  * `latency` makes it remote-like: every operation takes effect only when the promise `latency(label)` resolves, and
  * that is when its task completes. Give it an `fc.scheduler`'s `schedule` and the operations complete in whatever
@@ -75,15 +76,16 @@ export const jsonStore =
       const decoded = context.codec.decode(parsed)
       return E.isRight(decoded) ? E.right(O.some(decoded.right)) : E.left(CE.decodeFailure(key, PathReporter.report(decoded)))
     }
+    const read = (key: string): Either<CacheError, O.Option<A>> => {
+      const entry = live(key)
+      return entry === undefined ? E.right(O.none) : decode(key, entry.json)
+    }
     return {
       raw,
       failing,
       validatedBy: context.codec,
-      get: (key) => () =>
-        later('get', key, () => {
-          const entry = live(key)
-          return entry === undefined ? E.right(O.none) : decode(key, entry.json)
-        }),
+      get: (key) => () => later('get', key, () => read(key)),
+      getMany: (keys) => () => later('get', keys.join(','), () => E.right(keys.map(read))),
       getEntry: (key) => () =>
         later('get', key, () => {
           const entry = live(key)

@@ -106,6 +106,18 @@ export const factory =
         return E.isLeft(d) ? d : E.right(d.right === MISS ? O.none : O.some(d.right as A))
       })
 
+    /**
+     * Every key's entry and the epoch in one `MGET` (a cache's keys share one hash tag, so they are in one slot), and
+     * the tags of the tagged ones in one more.
+     */
+    const getMany = (ks: ReadonlyArray<string>): Promise<Either<CacheError, ReadonlyArray<Either<CacheError, Option<A>>>>> =>
+      guard('get', undefined, () => port.mget([...ks.map(keys.entry), keys.epoch])).then((r) => {
+        if (E.isLeft(r)) return r
+        const epoch = r.right[ks.length] ?? null
+        return checkedMany(ks.map((key, i) => decoded(key, r.right[i] ?? null, epoch))).then(E.right)
+      })
+    const checkedMany = checkedManyOf(r, keys)
+
     const getEntry = (key: string): Promise<Either<CacheError, Option<Entry<A>>>> =>
       guard('get', key, () => port.run(Scripts.read, [keys.entry(key), keys.epoch], []) as Promise<Reply>).then((r) => {
         if (E.isLeft(r)) return r
@@ -135,13 +147,14 @@ export const factory =
     const flight = flightOf(r, keys, decoded, encoded, invalidate, checked, fp)
     return {
       get: (key) => () => get(key),
+      getMany: (ks) => () => getMany(ks),
       getEntry: (key) => () => getEntry(key),
       set: (key, value, ttl, tagged) => () => set(key, value, ttl, tagged),
       delete: (key) => () => invalidate(key),
       clear,
       validatedBy: codec,
       flight: {
-        lead: (key, refresh) => () => flight.lead(key, refresh),
+        lead: (key, refresh, wait) => () => flight.lead(key, refresh, wait !== false),
         fill: (key, ticket, value, ttl, tags) => () => flight.fill(key, ticket as Ticket, value, ttl, tags),
         release: (key, ticket) => () => flight.release(key, ticket as Ticket)
       },
@@ -158,6 +171,26 @@ const checkedOf =
   (r: Resolved, keys: Keys) =>
   <A>(key: string, entry: Envelope.TaggedRead<A>): Promise<Either<CacheError, A | typeof MISS>> =>
     r.guard('get', key, () => r.port.mget(entry.tags.map(keys.tag))).then(E.map((versions) => (Envelope.tagsFresh(entry, versions) ? entry.value : MISS)))
+
+/** Many read values, the tags of the tagged ones checked in one `MGET` of every tag key they name; a stale one is a miss. */
+const checkedManyOf =
+  (r: Resolved, keys: Keys) =>
+  <A>(reads: ReadonlyArray<Decoded<A>>): Promise<ReadonlyArray<Either<CacheError, Option<A>>>> => {
+    const answer = (versions: Map<string, string | null> | CacheError) =>
+      reads.map((d): Either<CacheError, Option<A>> => {
+        if (E.isLeft(d)) return d
+        const v = d.right
+        if (v === MISS) return E.right(O.none)
+        if (!(v instanceof Envelope.TaggedRead)) return E.right(O.some(v))
+        if (!(versions instanceof Map)) return E.left(versions)
+        return E.right(Envelope.tagsFresh(v, v.tags.map((t) => versions.get(t) ?? null)) ? O.some(v.value) : O.none)
+      })
+    const tags = [...new Set(reads.flatMap((d) => (E.isRight(d) && d.right instanceof Envelope.TaggedRead ? d.right.tags : [])))]
+    if (tags.length === 0) return Promise.resolve(answer(new Map()))
+    return r.guard('get', undefined, () => r.port.mget(tags.map(keys.tag))).then((m) =>
+      answer(E.isLeft(m) ? m.left : new Map(tags.map((t, i) => [t, m.right[i] ?? null])))
+    )
+  }
 
 /** Single flight across processes: the lead loop (waiting for a live lease), lease renewal, fill and release. */
 const flightOf = <A>(
@@ -197,7 +230,7 @@ const flightOf = <A>(
     }
   }
 
-  const lead = (key: string, refresh: boolean, corrupt = 0): Promise<Either<CacheError, Lead<A>>> => {
+  const lead = (key: string, refresh: boolean, wait: boolean, corrupt = 0): Promise<Either<CacheError, Lead<A>>> => {
     const token = Envelope.nonce()
     const expected = waiters.expect(key)
     const args = [token, String(lease), refresh ? '1' : '0', Envelope.nonce(), Envelope.nonce(), String(maxLoad), fp]
@@ -208,8 +241,9 @@ const flightOf = <A>(
           return reply
         }
         const [kind, a, b, c] = reply.right
-        if (kind === 'W') return expected.wait(Math.min(Number(a), lease) + 1).then(() => lead(key, refresh, corrupt))
+        if (kind === 'W' && wait) return expected.wait(Math.min(Number(a), lease) + 1).then(() => lead(key, refresh, wait, corrupt))
         expected.cancel()
+        if (kind === 'W') return E.right({ _tag: 'Busy' }) // another leads it; this caller does not wait
         if (kind === 'B') return E.right({ _tag: 'Busy' })
         if (kind === 'L') {
           const gen = String(a)
@@ -222,13 +256,13 @@ const flightOf = <A>(
           return checked(key, d.right).then((f) => {
             if (E.isLeft(f)) return f
             if (f.right !== MISS) return E.right({ _tag: 'Found' as const, entry: entryOf(f.right, Number(b)) })
-            return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, corrupt)))
+            return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, wait, corrupt)))
           })
         }
         if (E.isRight(d) && d.right !== MISS) return E.right({ _tag: 'Found', entry: entryOf(d.right as A, Number(b)) })
         // an entry of this schema that does not decode: deleted (fenced), then led once more
         if (corrupt > 0) return E.isLeft(d) ? d : E.left(CE.decodeFailure(key, ['unreadable entry']))
-        return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, corrupt + 1)))
+        return invalidate(key).then((i) => (E.isLeft(i) ? i : lead(key, refresh, wait, corrupt + 1)))
       }
     )
   }

@@ -282,6 +282,19 @@ const c9 = (factory: StoreFactory, settings: Settings): Law =>
     await expectEntry(store, late, O.some(8), `${when}: a write through`)
   })
 
+const c10 = (factory: StoreFactory, settings: Settings): Law =>
+  drawn('C10', 'getMany answers, for each key in order, what get of that key answers', settings, async (random, n) => {
+    const { store } = storeOf(factory, t.number)
+    const getMany = store.getMany?.bind(store)
+    if (getMany === undefined) return // a store without it is asked get per key
+    const keys = Array.from({ length: random.int(1, 8) }, () => (n === 0 ? random.pick(TRICKY_KEYS) : randomKey(random)))
+    for (const [i, k] of keys.entries()) if (random.chance(0.6)) await right(`set(${show(k)}, ${i})`, () => store.set(k, i))
+    const asked = [...keys, 'never set', ...keys.slice(0, 2)] // a missing key, and keys asked twice
+    const many = await right(`getMany(${show(asked)})`, () => getMany(asked))
+    const each = await Promise.all(asked.map((k) => right(`get(${show(k)})`, () => store.get(k))))
+    expectEqual(`getMany(${show(asked)}) against get of each`, many, each.map(E.right))
+  })
+
 /** The store contract's laws over `factory`. @internal */
 export const contractLaws = (factory: StoreFactory, settings: Settings): ReadonlyArray<Law> => [
   c1(factory),
@@ -292,5 +305,6 @@ export const contractLaws = (factory: StoreFactory, settings: Settings): Readonl
   c6(factory),
   lazy(factory),
   maxSize(factory, settings),
-  c9(factory, settings)
+  c9(factory, settings),
+  c10(factory, settings)
 ]
