@@ -64,8 +64,8 @@ const isFunction = (u: unknown): boolean => typeof u === 'function'
  * async function main() {
  *   // a memory store stands in for the shared one here (use RedisStore.make in production)
  *   const store = Tiered.make({ l2: MemoryStore.make, l1MaxTtl: 5_000 })
- *   assert.ok(E.isRight(store))
- *   const users = Cache.unsafeMake({ name: 'users', codec: t.string, key: KeyCodec.int, store: E.isRight(store) ? store.right : undefined })
+ *   if (E.isLeft(store)) throw new Error('invalid options')
+ *   const users = Cache.unsafeMake({ name: 'users', codec: t.string, key: KeyCodec.int, store: store.right })
  *   await users.set('Ada', 1)()
  *   assert.deepStrictEqual(await users.get(1)(), E.right(O.some('Ada')))
  *
