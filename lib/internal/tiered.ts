@@ -151,12 +151,31 @@ export const factory =
           return E.isLeft(w) ? w : publish({ _tag: 'Cleared', cache: ctx.name })
         })
       },
+      ...(l2.getMany === undefined ? {} : { getMany: getManyOf(l2.getMany, tier) }),
       ...(tier.purge === undefined ? {} : { purge: tier.purge }),
       ...(l2.validatedBy === ctx.codec ? { validatedBy: ctx.codec } : {}),
       ...(l2.flight === undefined ? {} : { flight: flightOf(ctx, l2.flight, tier, publish) }),
       ...(l2.tags === undefined ? {} : { tags: tagsOf(ctx, l2.tags, tier, publish) })
     }
     return store
+  }
+
+/**
+ * Many keys: the copies this process has, and one `getMany` of L2 for the others. What L2 answers is not kept (it
+ * does not say how long L2 keeps it, which a copy must answer).
+ */
+const getManyOf =
+  <A>(l2GetMany: NonNullable<Store<A>['getMany']>, tier: Tier<A>): NonNullable<Store<A>['getMany']> =>
+  (keys) =>
+  () => {
+    const copies = keys.map(tier.found)
+    const missing = keys.filter((_, i) => copies[i] === MISS)
+    const answer = (fromL2: ReadonlyArray<Either<CacheError, Option<A>>>): ReadonlyArray<Either<CacheError, Option<A>>> => {
+      let next = 0
+      return copies.map((copy) => (copy === MISS ? (fromL2[next++] as Either<CacheError, Option<A>>) : E.right(O.some(copy.value))))
+    }
+    if (missing.length === 0) return Promise.resolve(E.right(answer([])))
+    return l2GetMany(missing)().then(E.map(answer))
   }
 
 /** L2's single flight, with copies kept of what it found and of what this process filled. */
