@@ -19,6 +19,8 @@ const publicNames = [
   'MemoryStore',
   'Ref',
   'Store',
+  'Tiered',
+  'Bus',
   'invalidateAfter',
   'invalidateAfterAsync',
   'refreshAfterBy',

@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict')
 
 /** The names the test kit exports (compare `Object.keys` of either build). */
-const testingNames = ['countCalls', 'describeLaws', 'faultyStore', 'manualClock', 'storeLaws']
+const testingNames = ['busHub', 'countCalls', 'describeLaws', 'faultyStore', 'manualClock', 'storeLaws']
 
 const testingChecks = (testing, pkg, { t, entry, format }) => [
   [
@@ -50,6 +50,25 @@ const testingChecks = (testing, pkg, { t, entry, format }) => [
       assert.deepEqual(await Promise.all([f(2), f(2)]), [4, 4])
       assert.deepEqual(loader.count(), { calls: 1, inFlight: 0, settled: 1, failed: 0 })
       assert.deepEqual(store.operations().map((o) => o.operation), ['get', 'set'])
+    }
+  ],
+  [
+    'busHub keeps two tiered caches coherent (a write in one drops the copy of the other)',
+    async () => {
+      let shared
+      const l2 = (context) => (shared ??= pkg.MemoryStore.make(context))
+      const hub = testing.busHub()
+      const cacheOn = (bus) => {
+        const store = pkg.Tiered.make({ l2, bus, l1MaxTtl: 60000 })
+        assert.equal(store._tag, 'Right')
+        return pkg.Cache.unsafeMake({ name: 'u', codec: t.string, key: pkg.KeyCodec.int, store: store.right })
+      }
+      const a = cacheOn(hub.bus())
+      const b = cacheOn(hub.bus())
+      await a.set('v1', 1)()
+      assert.deepEqual(await b.get(1)(), { _tag: 'Right', right: { _tag: 'Some', value: 'v1' } })
+      await a.set('v2', 1)()
+      assert.deepEqual(await b.get(1)(), { _tag: 'Right', right: { _tag: 'Some', value: 'v2' } })
     }
   ]
 ]
