@@ -34,8 +34,8 @@ const entries = {
  * cannot grow unseen while a goal is still missed. A measure over its budget fails; one over its goal is reported.
  */
 const measures = [
-  { label: 'withCache, Cache, KeyCodec', entry: 'three', goal: 9 * KB, budget: 18.2 * KB },
-  { label: '  our code in it (fp-ts, io-ts external)', entry: 'three', external: peers, goal: 5 * KB, budget: 15.2 * KB },
+  { label: 'withCache, Cache, KeyCodec', entry: 'three', goal: 9 * KB, budget: 19.4 * KB },
+  { label: '  our code in it (fp-ts, io-ts external)', entry: 'three', external: peers, goal: 5 * KB, budget: 16.5 * KB },
   { label: '  Node build (import condition)', entry: 'three', conditions: ['import'] },
   { label: 'LruTtl', entry: 'lruTtl', goal: 4 * KB, budget: 4 * KB },
   { label: '  Node build (import condition)', entry: 'lruTtl', conditions: ['import'] }
