@@ -85,7 +85,7 @@ const a = async (): Promise<void> => {
   const show = (what: string, r: Answer): void =>
     console.log(`${what.padEnd(58)} ${r.ms.toFixed(2).padStart(7)} ms  B's loads ${r.loads}  ${JSON.stringify(r.value)}`)
 
-  let started = performance.now()
+  const started = performance.now()
   const first = await me.getUser(42)
   console.log(`${'A: getUser(42), a miss: A loads it'.padEnd(58)} ${(performance.now() - started).toFixed(2).padStart(7)} ms  A's loads ${me.loads.count}  ${JSON.stringify(first)}`)
   show('B: getUser(42), read from Redis (L2), a copy kept', await askB(42))
