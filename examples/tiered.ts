@@ -9,6 +9,7 @@
  * IPC. It shows an L2 hit and then an L1 hit in B, a write in A that B sees at once, a tag invalidation, and B's
  * copies dropped when its bus subscription is killed (CLIENT KILL TYPE pubsub), with nothing stale served.
  */
+import * as assert from 'node:assert'
 import { fork } from 'node:child_process'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
@@ -82,33 +83,36 @@ const a = async (): Promise<void> => {
       child.once('message', (answer: Answer) => resolve(answer))
       child.send({ ask: 'get', id } satisfies Ask)
     })
-  const show = (what: string, r: Answer): void =>
+  /** Prints B's answer, and checks it is the name and load count the step expects (CI runs this example). */
+  const show = (what: string, r: Answer, name: string, loads: number): void => {
     console.log(`${what.padEnd(58)} ${r.ms.toFixed(2).padStart(7)} ms  B's loads ${r.loads}  ${JSON.stringify(r.value)}`)
+    assert.deepStrictEqual([r.value.name, r.loads], [name, loads], what)
+  }
 
   const started = performance.now()
   const first = await me.getUser(42)
   console.log(`${'A: getUser(42), a miss: A loads it'.padEnd(58)} ${(performance.now() - started).toFixed(2).padStart(7)} ms  A's loads ${me.loads.count}  ${JSON.stringify(first)}`)
-  show('B: getUser(42), read from Redis (L2), a copy kept', await askB(42))
-  show('B: getUser(42) again, answered from B\'s memory (L1)', await askB(42))
+  show('B: getUser(42), read from Redis (L2), a copy kept', await askB(42), 'user 42', 0)
+  show('B: getUser(42) again, answered from B\'s memory (L1)', await askB(42), 'user 42', 0)
 
   // the bus delivers in well under a millisecond here (p99 a few ms on a busy machine): B is asked 20 ms later
   const busLatency = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20))
   await me.users.set({ id: 42, name: 'Ada', team: 'core' }, 42)() // A writes through; B's copy is dropped
   await busLatency()
-  show('A renames 42 to Ada; B: getUser(42) reads the new value', await askB(42))
+  show('A renames 42 to Ada; B: getUser(42) reads the new value', await askB(42), 'Ada', 0)
 
   await me.users.invalidateTags(['team:core'])() // every entry of the team, in every process
   await busLatency()
-  show('A invalidates the tag team:core; B: getUser(42) loads', await askB(42))
+  show('A invalidates the tag team:core; B: getUser(42) loads', await askB(42), 'user 42', 1)
 
   // B's bus subscription killed: B drops every copy and keeps none until it is subscribed again
   const admin = new Redis(options)
   await ready(admin)
   await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
   await me.users.set({ id: 42, name: 'Ada Lovelace', team: 'core' }, 42)() // B may not hear this one
-  show('bus subscriptions killed; A writes; B: getUser(42)', await askB(42))
+  show('bus subscriptions killed; A writes; B: getUser(42)', await askB(42), 'Ada Lovelace', 1)
   await new Promise((resolve) => setTimeout(resolve, 200)) // both buses subscribe again by themselves
-  show('B: getUser(42) once its bus is back', await askB(42))
+  show('B: getUser(42) once its bus is back', await askB(42), 'Ada Lovelace', 1)
 
   child.send({ ask: 'close' } satisfies Ask)
   admin.disconnect()
