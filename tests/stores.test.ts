@@ -9,18 +9,10 @@ import { readFileSync } from 'fs'
 import * as path from 'path'
 import * as MemoryStore from '../lib/MemoryStore'
 import type { StoreFactory } from '../lib/Store'
-import { seeded } from '../lib/internal/testing/random'
-import { turns } from '../lib/internal/testing/turns'
 import { describeLaws, storeLaws } from '../lib/testing'
-import { jsonStore } from './util/jsonStore'
+import { jsonStore, latentJsonStore } from './util/jsonStore'
 import { mapStore } from './util/mapStore'
 import { describeStoreProperties } from './util/storeProperties'
-
-/** The JSON store, its operations each taking effect after 0 to 8 microtask turns drawn from `seed`. */
-const latentJsonStore = (seed: number): StoreFactory => {
-  const random = seeded(seed)
-  return jsonStore({ latency: () => turns(random.int(0, 8)) })
-}
 
 const subjects: ReadonlyArray<readonly [string, StoreFactory]> = [
   ['MemoryStore', MemoryStore.make],

@@ -12,12 +12,10 @@ import * as KC from '../lib/KeyCodec'
 import * as MemoryStore from '../lib/MemoryStore'
 import type { Store, StoreContext, StoreFactory } from '../lib/Store'
 import * as Tiered from '../lib/Tiered'
-import { seeded } from '../lib/internal/testing/random'
-import { turns } from '../lib/internal/testing/turns'
 import { busHub, describeLaws, storeLaws } from '../lib/testing'
 import type { BusHub } from '../lib/testing'
 import { withCacheAsync } from '../lib/withCache'
-import { jsonStore } from './util/jsonStore'
+import { jsonStore, latentJsonStore } from './util/jsonStore'
 
 const tiered = (options: Tiered.TieredOptions): StoreFactory => {
   const made = Tiered.make(options)
@@ -45,15 +43,10 @@ const processOn = (hub: BusHub, l2: StoreFactory, clock: Clock.ManualClock, l1Ma
   return { bus, cache }
 }
 
-const latent = (seed: number): StoreFactory => {
-  const random = seeded(seed)
-  return jsonStore({ latency: () => turns(random.int(0, 8)) })
-}
-
 const l2s: ReadonlyArray<readonly [string, StoreFactory]> = [
   ['MemoryStore', MemoryStore.make],
   ['the JSON store', jsonStore()],
-  ['the JSON store with latency and reordering', latent(11)]
+  ['the JSON store with latency and reordering', latentJsonStore(11)]
 ]
 
 for (const [name, l2] of l2s) {

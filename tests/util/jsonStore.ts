@@ -4,7 +4,9 @@ import * as O from 'fp-ts/Option'
 import { PathReporter } from 'io-ts/PathReporter'
 import * as CE from '../../lib/CacheError'
 import type { CacheError } from '../../lib/CacheError'
-import type { Store, StoreContext } from '../../lib/Store'
+import type { Store, StoreContext, StoreFactory } from '../../lib/Store'
+import { seeded } from '../../lib/internal/testing/random'
+import { turns } from '../../lib/internal/testing/turns'
 
 /**
  * A store that keeps JSON strings, as a remote store does: it encodes with the entity codec on `set` and decodes
@@ -122,3 +124,9 @@ export const jsonStore =
       size: () => later('size', undefined, () => E.right(raw.size))
     }
   }
+
+/** The JSON store, its operations each taking effect after 0 to 8 microtask turns drawn from `seed`. */
+export const latentJsonStore = (seed: number): StoreFactory => {
+  const random = seeded(seed)
+  return jsonStore({ latency: () => turns(random.int(0, 8)) })
+}
