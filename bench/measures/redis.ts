@@ -38,7 +38,7 @@ import { sumRecords, timed } from './common'
 // the entity, keys and clients
 // -------------------------------------------------------------------------------------
 
-const Entity = t.type({
+export const Entity = t.type({
   id: t.number,
   name: t.string,
   email: t.string,
@@ -48,9 +48,9 @@ const Entity = t.type({
   createdAt: t.string,
   score: t.number
 })
-type Entity = t.TypeOf<typeof Entity>
+export type Entity = t.TypeOf<typeof Entity>
 
-const entity = (id: number): Entity => ({
+export const entity = (id: number): Entity => ({
   id,
   name: 'Ada Lovelace',
   email: 'ada@example.com',
@@ -60,29 +60,33 @@ const entity = (id: number): Entity => ({
   createdAt: '2026-11-24T09:30:00.000Z',
   score: 98.5
 })
-const ENTITY_BYTES = JSON.stringify(entity(1000)).length
+export const ENTITY_BYTES = JSON.stringify(entity(1000)).length
 
 /** Keys read by the hit rows, all present. */
-const HIT_KEYS = 1000
+export const HIT_KEYS = 1000
 /** Calls in flight at once in the c100 rows. */
 const WIDTH = 100
 
 /** What a row may add to the common client options. */
 type Extra = { readonly enableAutoPipelining?: true }
 
-const clientOptions = (port: number) => ({
+export const clientOptions = (port: number) => ({
   port,
   host: '127.0.0.1',
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   commandTimeout: 250
 })
-const OPTIONS_NOTE =
+export const OPTIONS_NOTE =
   'Every client: ioredis 6 with { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 250 }, each connected (ready) before the first command; our store gets a second client for pub/sub, as a user gives it.'
 
 /** A server of the measure's own and the clients made on it; `close` ends them all. */
-interface Session {
+export interface Session {
+  /** The server's port on the loopback. */
+  readonly serverPort: number
   readonly client: (extra?: Extra) => Promise<IORedis>
+  /** A port on two clients of its own (commands, pub/sub), as a user makes one. */
+  readonly port: (extra?: Extra) => Promise<RedisPort.RedisPort>
   /** A Redis store factory on two clients of its own (commands, pub/sub), as a user makes one. */
   readonly factory: (extra?: Extra) => Promise<StoreFactory>
   readonly store: (name: string, extra?: Extra) => Promise<Store<Entity>>
@@ -110,11 +114,14 @@ const openSession = async (binary: string): Promise<Session> => {
     await ready(c)
     return c
   }
-  const factory = async (extra: Extra = {}): Promise<StoreFactory> => {
+  const port = async (extra: Extra = {}): Promise<RedisPort.RedisPort> => {
     // ioredis types its options as `boolean | undefined`, which RedisPort's optional fields refuse under
     // exactOptionalPropertyTypes; the adapter reads them the same either way
     const [c, sub] = [await client(extra), await client(extra)] as unknown as [RedisPort.IORedisClient, RedisPort.IORedisClient]
-    const made = RedisStore.make({ port: RedisPort.ioredis(c, sub) })
+    return RedisPort.ioredis(c, sub)
+  }
+  const factory = async (extra: Extra = {}): Promise<StoreFactory> => {
+    const made = RedisStore.make({ port: await port(extra) })
     if (E.isLeft(made)) throw new Error(`RedisStore.make: ${JSON.stringify(made.left)}`)
     return made.right
   }
@@ -124,15 +131,21 @@ const openSession = async (binary: string): Promise<Session> => {
     for (const c of clients) c.disconnect()
     await server.stop()
   }
-  return { client, factory, store, close }
+  return { serverPort: server.port, client, port, factory, store, close }
 }
 
 /** Builds a measure's runner on a session of its own, closing the session if the build fails. */
-const onSession = async (binary: string, build: (s: Session) => Promise<Runner>): Promise<Runner> => {
+export const onSession = async (binary: string, build: (s: Session) => Promise<Runner>): Promise<Runner> => {
   const session = await openSession(binary)
   try {
     const runner = await build(session)
-    return { ...runner, close: session.close }
+    return {
+      ...runner,
+      close: async () => {
+        await runner.close?.()
+        await session.close()
+      }
+    }
   } catch (e) {
     await session.close()
     throw e
@@ -144,7 +157,7 @@ const onSession = async (binary: string, build: (s: Session) => Promise<Runner>)
 // -------------------------------------------------------------------------------------
 
 /** Counts, per contender, the reads that did not answer the entity (each should be 0). */
-type Misses = Record<string, number>
+export type Misses = Record<string, number>
 
 /** One read: resolves to whether it answered the entity. */
 type Read = (key: string) => Promise<boolean>
@@ -191,7 +204,7 @@ const concurrent = (name: string, role: Role, keys: ReadonlyArray<string>, read:
 }
 
 /** Keeps a read's value observable; true. */
-const consume = (v: Entity): boolean => {
+export const consume = (v: Entity): boolean => {
   blackhole.value += v.id
   return true
 }
@@ -238,7 +251,7 @@ const hitSetup = async (s: Session, name: string) => {
 // goals and facts shared by the measures
 // -------------------------------------------------------------------------------------
 
-const ratioGoal = (id: string, text: string, ours: string, versus: string, threshold: number): GoalSpec => ({
+export const ratioGoal = (id: string, text: string, ours: string, versus: string, threshold: number): GoalSpec => ({
   id,
   text,
   ours,
@@ -251,7 +264,7 @@ const ratioGoal = (id: string, text: string, ours: string, versus: string, thres
   }
 })
 
-const missFacts = (data: ReadonlyArray<MeasureData>): ReadonlyArray<string> => {
+export const missFacts = (data: ReadonlyArray<MeasureData>): ReadonlyArray<string> => {
   const bad = Object.entries(sumRecords(data, 'misses')).filter(([, m]) => m > 0)
   return bad.length === 0
     ? ['every call answered as expected (a hit the entity, a fill Written, a delete Right), for every contender']
