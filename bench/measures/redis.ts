@@ -25,7 +25,7 @@ import { Cache, Clock, KeyCodec, withCacheAsync } from '../../lib'
 import { RedisPort, RedisStore } from '../../lib/redis'
 import type { Store, StoreFactory } from '../../lib/Store'
 import type { Case, Role } from '../harness'
-import { blackhole } from '../harness'
+import { blackhole, median } from '../harness'
 import type { Config, GoalSpec, MeasureData, MeasureSpec, PassRow, Runner } from '../model'
 import { HOUR } from '../model'
 import type { Peers } from '../peers'
@@ -70,7 +70,7 @@ const WIDTH = 100
 /** What a row may add to the common client options. */
 type Extra = { readonly enableAutoPipelining?: true }
 
-export const clientOptions = (port: number) => ({
+const clientOptions = (port: number) => ({
   port,
   host: '127.0.0.1',
   enableOfflineQueue: false,
@@ -160,10 +160,10 @@ export const onSession = async (binary: string, build: (s: Session) => Promise<R
 export type Misses = Record<string, number>
 
 /** One read: resolves to whether it answered the entity. */
-type Read = (key: string) => Promise<boolean>
+export type Read = (key: string) => Promise<boolean>
 
 /** Each call awaited before the next, over `keys` in turn. */
-const sequential = (name: string, role: Role, keys: ReadonlyArray<string>, read: Read, misses: Misses): Case => {
+export const sequential = (name: string, role: Role, keys: ReadonlyArray<string>, read: Read, misses: Misses): Case => {
   misses[name] = 0
   let j = 0
   return {
@@ -216,7 +216,7 @@ const rawRead =
     client.get(key).then((s) => s !== null && E.isRight(Entity.decode(JSON.parse(s))))
 
 /** Our store's hit. */
-const storeRead =
+export const storeRead =
   (store: Store<Entity>): Read =>
   (key) =>
     store
@@ -271,29 +271,47 @@ export const missFacts = (data: ReadonlyArray<MeasureData>): ReadonlyArray<strin
     : bad.map(([k, m]) => `${k}: ${m} calls did not answer as expected (should be 0)`)
 }
 
-interface RedisMeasure {
+/** What a measure's cases count besides the misses: numbers by name, added up over its passes. */
+export type Counts = Record<string, number>
+
+/** Untimed work around a timed pass (a count of the server's commands, say); answers the pass's rows. */
+export type Around = (pass: () => Promise<ReadonlyArray<PassRow>>) => Promise<ReadonlyArray<PassRow>>
+
+export interface RedisMeasure {
   readonly id: string
   readonly title: string
   readonly reference: string
   readonly goals: ReadonlyArray<GoalSpec>
   readonly notes: ReadonlyArray<string>
-  /** The contenders, on the measure's session; each counts its unexpected answers in `misses`. */
-  readonly cases: (s: Session, misses: Misses) => Promise<Array<Case>>
+  /** The contenders, on the measure's session; each counts its unexpected answers in `misses`, and may count more in `counts`. */
+  readonly cases: (s: Session, misses: Misses, counts: Counts) => Promise<Array<Case>>
+  /** What runs around every pass, made on the session after the cases. */
+  readonly around?: (s: Session, counts: Counts) => Promise<Around>
+  /** Facts of its own, from the data of every process: its `counts`, and `medians`, every pass's median per row. */
+  readonly facts?: (data: ReadonlyArray<MeasureData>) => ReadonlyArray<string>
 }
 
-const redisMeasure = (m: RedisMeasure, cfg: Config, binary: string): MeasureSpec => ({
+export const redisMeasure = (m: RedisMeasure, cfg: Config, binary: string): MeasureSpec => ({
   id: m.id,
   title: m.title,
   unit: 'ns/op',
   reference: m.reference,
   goals: m.goals,
   notes: [...m.notes, OPTIONS_NOTE],
-  summarize: missFacts,
+  summarize: (data) => [...missFacts(data), ...(m.facts?.(data) ?? [])],
   build: () =>
     onSession(binary, async (s) => {
       const misses: Misses = {}
-      const pass: () => Promise<ReadonlyArray<PassRow>> = timed(await m.cases(s, misses), cfg)
-      return { pass, data: () => ({ misses: { ...misses } }) }
+      const counts: Counts = {}
+      const medians: Array<Record<string, number>> = []
+      const once = timed(await m.cases(s, misses, counts), cfg)
+      const around: Around = m.around === undefined ? (p) => p() : await m.around(s, counts)
+      const pass = async (): Promise<ReadonlyArray<PassRow>> => {
+        const rows = await around(once)
+        medians.push(Object.fromEntries(rows.map((r) => [r.name, median(r.samples)])))
+        return rows
+      }
+      return { pass, data: () => ({ misses: { ...misses }, counts: { ...counts }, medians: [...medians] }) }
     })
 })
 

@@ -19,22 +19,20 @@ import type { ChildProcess } from 'child_process'
 import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
-import type { Option } from 'fp-ts/Option'
 import type { Redis as IORedis } from 'ioredis'
 import * as path from 'path'
 import { Cache, KeyCodec, Tiered, withCacheAsync, withCacheBatchAsync } from '../../lib'
 import type { Bus, Message } from '../../lib/Bus'
 import type { CacheError } from '../../lib/CacheError'
 import { RedisBus, RedisStore } from '../../lib/redis'
-import type { StoreFactory } from '../../lib/Store'
-import type { Case, Role } from '../harness'
+import type { Store, StoreFactory } from '../../lib/Store'
+import type { Case } from '../harness'
 import { blackhole, median, quantile } from '../harness'
 import type { Config, GoalSpec, MeasureData, MeasureSpec, PassRow } from '../model'
 import { HOUR } from '../model'
 import { findRedisServer } from '../redisServer'
-import { timed } from './common'
-import type { Misses, Session } from './redis'
-import { ENTITY_BYTES, Entity, HIT_KEYS, OPTIONS_NOTE, consume, entity, missFacts, onSession, ratioGoal } from './redis'
+import type { Counts, Misses, Read, RedisMeasure, Session } from './redis'
+import { ENTITY_BYTES, Entity, HIT_KEYS, OPTIONS_NOTE, consume, entity, onSession, ratioGoal, redisMeasure, sequential, storeRead } from './redis'
 
 // -------------------------------------------------------------------------------------
 // stores, caches and the server's count of commands
@@ -94,56 +92,14 @@ const commandsDuring = async (client: IORedis, run: () => Promise<unknown>): Pro
 // a measure on a server of its own
 // -------------------------------------------------------------------------------------
 
-/** What a measure's cases record besides the misses: numbers by name, added up over its passes. */
-type Counts = Record<string, number>
-
-interface TieredMeasure {
-  readonly id: string
-  readonly title: string
-  readonly reference: string
-  readonly goals: ReadonlyArray<GoalSpec>
-  readonly notes: ReadonlyArray<string>
-  readonly facts?: (data: ReadonlyArray<MeasureData>) => ReadonlyArray<string>
-  /** The contenders; `pass` runs before every pass and its `after` once the pass is timed (untimed both). */
-  readonly cases: (
-    s: Session,
-    misses: Misses,
-    counts: Counts
-  ) => Promise<{ readonly cases: Array<Case>; readonly around?: (pass: () => Promise<ReadonlyArray<PassRow>>) => Promise<ReadonlyArray<PassRow>> }>
-}
-
-/** Every pass's median per row, by name: the ratios that are not against the reference are drawn from them. */
-type PassMedians = ReadonlyArray<Record<string, number>>
-
-const tieredMeasure = (m: TieredMeasure, cfg: Config, binary: string): MeasureSpec => ({
-  id: m.id,
-  title: m.title,
-  unit: 'ns/op',
-  reference: m.reference,
-  goals: m.goals,
-  notes: [...m.notes, OPTIONS_NOTE],
-  summarize: (data) => [...missFacts(data), ...(m.facts?.(data) ?? [])],
-  build: () =>
-    onSession(binary, async (s) => {
-      const misses: Misses = {}
-      const counts: Counts = {}
-      const medians: Array<Record<string, number>> = []
-      const made = await m.cases(s, misses, counts)
-      const once = timed(made.cases, cfg)
-      const pass = async (): Promise<ReadonlyArray<PassRow>> => {
-        const rows = await (made.around === undefined ? once() : made.around(once))
-        medians.push(Object.fromEntries(rows.map((r) => [r.name, median(r.samples)])))
-        return rows
-      }
-      return { pass, data: () => ({ misses: { ...misses }, counts: { ...counts }, medians: [...medians] }) }
-    })
-})
-
 const countsOf = (data: ReadonlyArray<MeasureData>): Counts => {
   const out: Counts = {}
   for (const d of data) for (const [k, v] of Object.entries((d['counts'] ?? {}) as Counts)) out[k] = (out[k] ?? 0) + v
   return out
 }
+
+/** Every pass's median per row, by name (redisMeasure's `medians`). */
+type PassMedians = ReadonlyArray<Record<string, number>>
 
 /** `ours / versus` in every pass of every process, and their median. */
 const pairRatio = (data: ReadonlyArray<MeasureData>, ours: string, versus: string): { value: number; passes: Array<number> } => {
@@ -186,7 +142,7 @@ const N = {
 /** T1's keys, as G4's: few enough that each is warm in the CPU caches of both contenders. */
 const L1_KEYS = 100
 
-const t1: TieredMeasure = {
+const t1: RedisMeasure = {
   id: 'T1',
   title: 'tiered hit answered by L1 against a memory-store hit (withCacheAsync, sequential)',
   reference: N.memory,
@@ -200,9 +156,8 @@ const t1: TieredMeasure = {
     `${L1_KEYS} int keys (KeyCodec.int), every one loaded once before timing, then read in turn, each call awaited before the next; ns per call, as G4. Memory: Cache.unsafeMake({ name, codec, key: KeyCodec.int, config: { ttl: 1 h } }) on the default memory store. Tiered: the same cache on Tiered.make({ l2: RedisStore.make({ port }), bus: RedisBus.make({ port }), l1MaxTtl: 1 h }), the bus subscribed before the first load, so every key's copy is in L1.`,
     'The server counts its commands (INFO stats) around each pass: none may come from the timed loops.'
   ],
-  cases: async (s, misses, counts) => {
+  cases: async (s, misses) => {
     const ids = range(0, L1_KEYS)
-    const client = await s.client()
     const { store, bus } = await tieredOn(s)
     const memory = loader()
     const tiered = loader()
@@ -245,13 +200,16 @@ const t1: TieredMeasure = {
         }
       }
     ]
-    const around = async (pass: () => Promise<ReadonlyArray<PassRow>>) => {
+    return cases
+  },
+  around: async (s, counts) => {
+    const client = await s.client()
+    return async (pass) => {
       let rows: ReadonlyArray<PassRow> = []
       const commands = await commandsDuring(client, async () => (rows = await pass()))
       counts['commands'] = (counts['commands'] ?? 0) + commands
       return rows
     }
-    return { cases, around }
   }
 }
 
@@ -262,45 +220,21 @@ const t1: TieredMeasure = {
 /** Calls of each T2 row whose commands are counted before timing. */
 const PROBE = 200
 
-/** A contender that reads `ids` in turn through `fn`, counting the calls that loaded. */
-const readsInTurn = (name: string, role: Role, ids: ReadonlyArray<number>, fn: (id: number) => Promise<Entity>, l: ReturnType<typeof loader>, misses: Misses): Case => {
-  misses[name] = 0
-  let j = 0
-  return {
-    name,
-    role,
-    run: async (n) => {
-      const before = l.counts.loads
-      for (let i = 0; i < n; i++) {
-        consume(await fn(ids[j]!))
-        j = j + 1 === ids.length ? 0 : j + 1
-      }
-      misses[name]! += l.counts.loads - before
-    }
+/** A read through a cached function of ids (the key is the id's KeyCodec.int key): the entity, and no load. */
+const cachedRead =
+  (fn: (id: number) => Promise<Entity>, l: ReturnType<typeof loader>): Read =>
+  (key) => {
+    const before = l.counts.loads
+    return fn(Number(key)).then((v) => l.counts.loads === before && consume(v))
   }
-}
 
-/** An info row: the Redis store's own read of `keys` in turn. */
-const storeReads = (name: string, keys: ReadonlyArray<string>, read: (key: string) => Promise<Either<CacheError, Option<Entity>>>, misses: Misses): Case => {
-  misses[name] = 0
-  let j = 0
-  return {
-    name,
-    role: 'info',
-    run: async (n) => {
-      let bad = 0
-      for (let i = 0; i < n; i++) {
-        const r = await read(keys[j]!)
-        if (E.isRight(r) && O.isSome(r.right)) consume(r.right.value)
-        else bad++
-        j = j + 1 === keys.length ? 0 : j + 1
-      }
-      misses[name]! += bad
-    }
-  }
-}
+/** The Redis store's `getEntry`, as a read of the entity. */
+const entryRead =
+  (store: Store<Entity>): Read =>
+  (key) =>
+    store.getEntry!(key)().then((r) => E.isRight(r) && O.isSome(r.right) && consume(r.right.value.value))
 
-const t2: TieredMeasure = {
+const t2: RedisMeasure = {
   id: 'T2',
   title: 'tiered read answered by L2 (L1 cannot keep it) against the Redis store alone (withCacheAsync, sequential)',
   reference: N.redisAlone,
@@ -332,14 +266,12 @@ const t2: TieredMeasure = {
     counts['probeLoads'] = alone.counts.loads + tiered.counts.loads - HIT_KEYS
     const raw = await s.store('t2')
     const keys = ids.map(String) // KeyCodec.int's keys
-    return {
-      cases: [
-        readsInTurn(N.redisAlone, 'peer', ids, fromRedis, alone, misses),
-        readsInTurn(N.l2, 'ours', ids, fromTiers, tiered, misses),
-        storeReads(N.storeGet, keys, (k) => raw.get(k)(), misses),
-        storeReads(N.storeGetEntry, keys, (k) => raw.getEntry!(k)().then(E.map(O.map((e) => e.value))), misses)
-      ]
-    }
+    return [
+      sequential(N.redisAlone, 'peer', keys, cachedRead(fromRedis, alone), misses),
+      sequential(N.l2, 'ours', keys, cachedRead(fromTiers, tiered), misses),
+      sequential(N.storeGet, 'info', keys, storeRead(raw), misses),
+      sequential(N.storeGetEntry, 'info', keys, entryRead(raw), misses)
+    ]
   },
   facts: (data) => {
     const c = countsOf(data)
@@ -351,26 +283,35 @@ const t2: TieredMeasure = {
 // T3: the bus between two processes
 // -------------------------------------------------------------------------------------
 
-/** The child of T3 (bench/busEcho.ts), forked with ts-node; resolves once its bus is subscribed. */
+/**
+ * The child of T3: the worker of the latency test (tests/redis/busWorker.cjs), forked with ts-node so that it loads
+ * lib/ as the bench does (no build needed); resolves once its bus is subscribed.
+ */
 const forkEcho = async (redisPort: number, channel: string): Promise<{ readonly child: ChildProcess; readonly stop: () => Promise<void> }> => {
-  const child = fork(path.join(__dirname, '..', 'busEcho.ts'), [String(redisPort), channel], {
+  const repo = path.join(__dirname, '..', '..')
+  const config = { redis: path.join(repo, 'lib', 'redis.ts'), port: redisPort, channel }
+  const child = fork(path.join(repo, 'tests', 'redis', 'busWorker.cjs'), [JSON.stringify(config)], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const stop = async (): Promise<void> => {
-    if (child.connected) child.send('close')
+    if (child.connected) child.send({ close: true })
     const timer = setTimeout(() => child.kill('SIGKILL'), 1_000)
     await exited
     clearTimeout(timer)
   }
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bus echo process was not subscribed within 30 s')), 30_000)
-      child.once('message', () => resolve())
-      void exited.then(() => reject(new Error(`the bus echo process exited (${child.exitCode ?? child.signalCode})`)))
-      void exited.then(() => clearTimeout(timer))
-      child.once('message', () => clearTimeout(timer))
+      const timer = setTimeout(() => reject(new Error('the bus worker was not subscribed within 30 s')), 30_000)
+      child.once('message', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      void exited.then(() => {
+        clearTimeout(timer)
+        reject(new Error(`the bus worker exited (${child.exitCode ?? child.signalCode})`))
+      })
     })
   } catch (e) {
     await stop()
@@ -428,7 +369,7 @@ const t3 = (cfg: Config, binary: string): MeasureSpec => ({
   reference: undefined,
   goals: [],
   notes: [
-    `A forked child process (bench/busEcho.ts, lib/ through ts-node as the bench) makes a RedisBus on two ioredis clients of its own and answers every message Invalidated { cache: 'ping', keys: [k] } with Invalidated { cache: 'pong', keys: [k] }. The parent, on a RedisBus of its own, sends a ping of a fresh key, waits for its pong and sends the next: ${cfg.samples * 12} round trips a pass after ${Math.max(2, cfg.warmup * 2)} untimed, each timed with process.hrtime on the parent's clock. A row's figure is the median (p50); the p99 is under the table. No goal: the issue asks for the figure.`,
+    `A forked child process (tests/redis/busWorker.cjs, the latency test's worker, here on lib/ through ts-node as the bench) makes a RedisBus on two ioredis clients of its own and answers every message Invalidated { cache: 'ping', keys: [k] } with Invalidated { cache: 'pong', keys: [k] }. The parent, on a RedisBus of its own, sends a ping of a fresh key, waits for its pong and sends the next: ${cfg.samples * 12} round trips a pass after ${Math.max(2, cfg.warmup * 2)} untimed, each timed with process.hrtime on the parent's clock. A row's figure is the median (p50); the p99 is under the table. No goal: the issue asks for the figure.`,
     OPTIONS_NOTE
   ],
   summarize: latencyFacts,
@@ -512,7 +453,7 @@ const calls = (name: string, factory: StoreFactory, counts: Counts, label: strin
   return { singles: (ids: ReadonlyArray<number>) => Promise.all(ids.map((id) => single(id))), batch }
 }
 
-const t4: TieredMeasure = {
+const t4: RedisMeasure = {
   id: 'T4',
   title: 'a batch of 100 keys (withCacheBatchAsync) against 100 single withCacheAsync calls at once, Redis store',
   reference: N.singles,
@@ -531,14 +472,12 @@ const t4: TieredMeasure = {
     let fresh = 0
     const freshIds = () => range((fresh += BATCH) - BATCH, BATCH)
     const tally = { misses, counts }
-    return {
-      cases: [
-        hundred(N.singles, () => hits, hit.singles, tally),
-        hundred(N.batch, () => hits, hit.batch, tally),
-        hundred(N.singlesMiss, freshIds, miss.singles, tally, MISS_MAX_BATCH),
-        hundred(N.batchMiss, freshIds, miss.batch, tally, MISS_MAX_BATCH)
-      ]
-    }
+    return [
+      hundred(N.singles, () => hits, hit.singles, tally),
+      hundred(N.batch, () => hits, hit.batch, tally),
+      hundred(N.singlesMiss, freshIds, miss.singles, tally, MISS_MAX_BATCH),
+      hundred(N.batchMiss, freshIds, miss.batch, tally, MISS_MAX_BATCH)
+    ]
   },
   facts: (data) => {
     const c = countsOf(data)
@@ -560,9 +499,9 @@ export const tieredMeasures = (cfg: Config): ReadonlyArray<[string, MeasureSpec 
   const found = findRedisServer()
   if (!('binary' in found)) return ['T1', 'T2', 'T3', 'T4'].map((id) => [id, found.reason])
   return [
-    ['T1', tieredMeasure(t1, cfg, found.binary)],
-    ['T2', tieredMeasure(t2, cfg, found.binary)],
+    ['T1', redisMeasure(t1, cfg, found.binary)],
+    ['T2', redisMeasure(t2, cfg, found.binary)],
     ['T3', t3(cfg, found.binary)],
-    ['T4', tieredMeasure(t4, cfg, found.binary)]
+    ['T4', redisMeasure(t4, cfg, found.binary)]
   ]
 }
