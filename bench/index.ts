@@ -10,7 +10,8 @@
  *   npm run bench -- --smoke      every case for a few iterations (seconds), to check that the bench starts;
  *                                 renders the report in memory and writes nothing
  *   npm run bench -- --only G1,G4 only the listed measures; never written to latest.json or docs/
- *                                 (R1-R6 start a redis-server of their own; without the binary they are skipped)
+ *                                 (R1-R6 and T1-T4 start a redis-server of their own; without the binary they
+ *                                 are skipped; T3 forks a second process)
  *   npm run bench -- --in-process the full run's passes in this process instead of child processes
  *   npm run bench -- --no-write   print only
  */
@@ -26,6 +27,7 @@ import { memoMeasures } from './measures/memo'
 import { redisMeasures } from './measures/redis'
 import { semaphoreMeasures } from './measures/semaphore'
 import { storeMeasures } from './measures/store'
+import { tieredMeasures } from './measures/tiered'
 import type {
   Config,
   GoalResult,
@@ -288,7 +290,7 @@ const printMeasure = (m: MeasureResult): void => {
 
 /**
  * Every measure this run asks for, in order; one that cannot run here is left out and reported with its reason: G8
- * without --expose-gc, the R rows without a redis-server binary.
+ * without --expose-gc, the R and T rows without a redis-server binary.
  */
 const declare = (cfg: Config, peers: Peers): { specs: Array<MeasureSpec>; skipped: Array<string> } => {
   const all: Array<[string, MeasureSpec | string]> = [
@@ -298,7 +300,8 @@ const declare = (cfg: Config, peers: Peers): { specs: Array<MeasureSpec>; skippe
     ...freshnessMeasures(cfg, peers).map((m): [string, MeasureSpec] => [m.id, m]),
     ['G8', g8(cfg, peers) ?? 'needs node --expose-gc'],
     ...semaphoreMeasures(cfg).map((m): [string, MeasureSpec] => [m.id, m]),
-    ...redisMeasures(cfg, peers)
+    ...redisMeasures(cfg, peers),
+    ...tieredMeasures(cfg)
   ]
   const specs: Array<MeasureSpec> = []
   const skipped: Array<string> = []

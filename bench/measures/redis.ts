@@ -25,7 +25,7 @@ import { Cache, Clock, KeyCodec, withCacheAsync } from '../../lib'
 import { RedisPort, RedisStore } from '../../lib/redis'
 import type { Store, StoreFactory } from '../../lib/Store'
 import type { Case, Role } from '../harness'
-import { blackhole } from '../harness'
+import { blackhole, median } from '../harness'
 import type { Config, GoalSpec, MeasureData, MeasureSpec, PassRow, Runner } from '../model'
 import { HOUR } from '../model'
 import type { Peers } from '../peers'
@@ -38,7 +38,7 @@ import { sumRecords, timed } from './common'
 // the entity, keys and clients
 // -------------------------------------------------------------------------------------
 
-const Entity = t.type({
+export const Entity = t.type({
   id: t.number,
   name: t.string,
   email: t.string,
@@ -48,9 +48,9 @@ const Entity = t.type({
   createdAt: t.string,
   score: t.number
 })
-type Entity = t.TypeOf<typeof Entity>
+export type Entity = t.TypeOf<typeof Entity>
 
-const entity = (id: number): Entity => ({
+export const entity = (id: number): Entity => ({
   id,
   name: 'Ada Lovelace',
   email: 'ada@example.com',
@@ -60,10 +60,10 @@ const entity = (id: number): Entity => ({
   createdAt: '2026-11-24T09:30:00.000Z',
   score: 98.5
 })
-const ENTITY_BYTES = JSON.stringify(entity(1000)).length
+export const ENTITY_BYTES = JSON.stringify(entity(1000)).length
 
 /** Keys read by the hit rows, all present. */
-const HIT_KEYS = 1000
+export const HIT_KEYS = 1000
 /** Calls in flight at once in the c100 rows. */
 const WIDTH = 100
 
@@ -77,12 +77,16 @@ const clientOptions = (port: number) => ({
   maxRetriesPerRequest: 1,
   commandTimeout: 250
 })
-const OPTIONS_NOTE =
+export const OPTIONS_NOTE =
   'Every client: ioredis 6 with { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 250 }, each connected (ready) before the first command; our store gets a second client for pub/sub, as a user gives it.'
 
 /** A server of the measure's own and the clients made on it; `close` ends them all. */
-interface Session {
+export interface Session {
+  /** The server's port on the loopback. */
+  readonly serverPort: number
   readonly client: (extra?: Extra) => Promise<IORedis>
+  /** A port on two clients of its own (commands, pub/sub), as a user makes one. */
+  readonly port: (extra?: Extra) => Promise<RedisPort.RedisPort>
   /** A Redis store factory on two clients of its own (commands, pub/sub), as a user makes one. */
   readonly factory: (extra?: Extra) => Promise<StoreFactory>
   readonly store: (name: string, extra?: Extra) => Promise<Store<Entity>>
@@ -110,11 +114,14 @@ const openSession = async (binary: string): Promise<Session> => {
     await ready(c)
     return c
   }
-  const factory = async (extra: Extra = {}): Promise<StoreFactory> => {
+  const port = async (extra: Extra = {}): Promise<RedisPort.RedisPort> => {
     // ioredis types its options as `boolean | undefined`, which RedisPort's optional fields refuse under
     // exactOptionalPropertyTypes; the adapter reads them the same either way
     const [c, sub] = [await client(extra), await client(extra)] as unknown as [RedisPort.IORedisClient, RedisPort.IORedisClient]
-    const made = RedisStore.make({ port: RedisPort.ioredis(c, sub) })
+    return RedisPort.ioredis(c, sub)
+  }
+  const factory = async (extra: Extra = {}): Promise<StoreFactory> => {
+    const made = RedisStore.make({ port: await port(extra) })
     if (E.isLeft(made)) throw new Error(`RedisStore.make: ${JSON.stringify(made.left)}`)
     return made.right
   }
@@ -124,15 +131,21 @@ const openSession = async (binary: string): Promise<Session> => {
     for (const c of clients) c.disconnect()
     await server.stop()
   }
-  return { client, factory, store, close }
+  return { serverPort: server.port, client, port, factory, store, close }
 }
 
 /** Builds a measure's runner on a session of its own, closing the session if the build fails. */
-const onSession = async (binary: string, build: (s: Session) => Promise<Runner>): Promise<Runner> => {
+export const onSession = async (binary: string, build: (s: Session) => Promise<Runner>): Promise<Runner> => {
   const session = await openSession(binary)
   try {
     const runner = await build(session)
-    return { ...runner, close: session.close }
+    return {
+      ...runner,
+      close: async () => {
+        await runner.close?.()
+        await session.close()
+      }
+    }
   } catch (e) {
     await session.close()
     throw e
@@ -144,13 +157,13 @@ const onSession = async (binary: string, build: (s: Session) => Promise<Runner>)
 // -------------------------------------------------------------------------------------
 
 /** Counts, per contender, the reads that did not answer the entity (each should be 0). */
-type Misses = Record<string, number>
+export type Misses = Record<string, number>
 
 /** One read: resolves to whether it answered the entity. */
-type Read = (key: string) => Promise<boolean>
+export type Read = (key: string) => Promise<boolean>
 
 /** Each call awaited before the next, over `keys` in turn. */
-const sequential = (name: string, role: Role, keys: ReadonlyArray<string>, read: Read, misses: Misses): Case => {
+export const sequential = (name: string, role: Role, keys: ReadonlyArray<string>, read: Read, misses: Misses): Case => {
   misses[name] = 0
   let j = 0
   return {
@@ -191,7 +204,7 @@ const concurrent = (name: string, role: Role, keys: ReadonlyArray<string>, read:
 }
 
 /** Keeps a read's value observable; true. */
-const consume = (v: Entity): boolean => {
+export const consume = (v: Entity): boolean => {
   blackhole.value += v.id
   return true
 }
@@ -203,7 +216,7 @@ const rawRead =
     client.get(key).then((s) => s !== null && E.isRight(Entity.decode(JSON.parse(s))))
 
 /** Our store's hit. */
-const storeRead =
+export const storeRead =
   (store: Store<Entity>): Read =>
   (key) =>
     store
@@ -238,7 +251,7 @@ const hitSetup = async (s: Session, name: string) => {
 // goals and facts shared by the measures
 // -------------------------------------------------------------------------------------
 
-const ratioGoal = (id: string, text: string, ours: string, versus: string, threshold: number): GoalSpec => ({
+export const ratioGoal = (id: string, text: string, ours: string, versus: string, threshold: number): GoalSpec => ({
   id,
   text,
   ours,
@@ -251,36 +264,54 @@ const ratioGoal = (id: string, text: string, ours: string, versus: string, thres
   }
 })
 
-const missFacts = (data: ReadonlyArray<MeasureData>): ReadonlyArray<string> => {
+export const missFacts = (data: ReadonlyArray<MeasureData>): ReadonlyArray<string> => {
   const bad = Object.entries(sumRecords(data, 'misses')).filter(([, m]) => m > 0)
   return bad.length === 0
     ? ['every call answered as expected (a hit the entity, a fill Written, a delete Right), for every contender']
     : bad.map(([k, m]) => `${k}: ${m} calls did not answer as expected (should be 0)`)
 }
 
-interface RedisMeasure {
+/** What a measure's cases count besides the misses: numbers by name, added up over its passes. */
+export type Counts = Record<string, number>
+
+/** Untimed work around a timed pass (a count of the server's commands, say); answers the pass's rows. */
+export type Around = (pass: () => Promise<ReadonlyArray<PassRow>>) => Promise<ReadonlyArray<PassRow>>
+
+export interface RedisMeasure {
   readonly id: string
   readonly title: string
   readonly reference: string
   readonly goals: ReadonlyArray<GoalSpec>
   readonly notes: ReadonlyArray<string>
-  /** The contenders, on the measure's session; each counts its unexpected answers in `misses`. */
-  readonly cases: (s: Session, misses: Misses) => Promise<Array<Case>>
+  /** The contenders, on the measure's session; each counts its unexpected answers in `misses`, and may count more in `counts`. */
+  readonly cases: (s: Session, misses: Misses, counts: Counts) => Promise<Array<Case>>
+  /** What runs around every pass, made on the session after the cases. */
+  readonly around?: (s: Session, counts: Counts) => Promise<Around>
+  /** Facts of its own, from the data of every process: its `counts`, and `medians`, every pass's median per row. */
+  readonly facts?: (data: ReadonlyArray<MeasureData>) => ReadonlyArray<string>
 }
 
-const redisMeasure = (m: RedisMeasure, cfg: Config, binary: string): MeasureSpec => ({
+export const redisMeasure = (m: RedisMeasure, cfg: Config, binary: string): MeasureSpec => ({
   id: m.id,
   title: m.title,
   unit: 'ns/op',
   reference: m.reference,
   goals: m.goals,
   notes: [...m.notes, OPTIONS_NOTE],
-  summarize: missFacts,
+  summarize: (data) => [...missFacts(data), ...(m.facts?.(data) ?? [])],
   build: () =>
     onSession(binary, async (s) => {
       const misses: Misses = {}
-      const pass: () => Promise<ReadonlyArray<PassRow>> = timed(await m.cases(s, misses), cfg)
-      return { pass, data: () => ({ misses: { ...misses } }) }
+      const counts: Counts = {}
+      const medians: Array<Record<string, number>> = []
+      const once = timed(await m.cases(s, misses, counts), cfg)
+      const around: Around = m.around === undefined ? (p) => p() : await m.around(s, counts)
+      const pass = async (): Promise<ReadonlyArray<PassRow>> => {
+        const rows = await around(once)
+        medians.push(Object.fromEntries(rows.map((r) => [r.name, median(r.samples)])))
+        return rows
+      }
+      return { pass, data: () => ({ misses: { ...misses }, counts: { ...counts }, medians: [...medians] }) }
     })
 })
 

@@ -1,6 +1,6 @@
 /**
  * The other process of the bus latency test (tests/redis/bus.test.ts), started with `child_process.fork`. It loads
- * the BUILT package (the path comes from the parent), makes a `RedisBus` with its own ioredis client and subscriber,
+ * the BUILT package (the path comes from the parent; the bench's T3 forks it too, with ts-node and lib/'s source), makes a `RedisBus` with its own ioredis client and subscriber,
  * and answers every `ping` message on the bus with a `pong` of the same keys, so that the parent times a round trip
  * on its own clock.
  *
