@@ -49,12 +49,6 @@ export const sinceOf = <A>(ctx: LoadContext<A>): Since => {
   return tags.clockSync !== undefined ? { since: tags.clockSync() } : tags.clock()
 }
 
-/** What a load's loader was handed: the argument list (`list`), or the one argument of a plain call. */
-export interface Args {
-  readonly x: unknown
-  readonly list: boolean
-}
-
 /** A load's tag clock: read at once, on its way, or none. */
 export type Since = { readonly since: unknown } | Promise<Either<CacheError, unknown>> | undefined
 
@@ -79,7 +73,7 @@ export const accept = <A>(
   key: string,
   generation: number,
   value: A,
-  x?: Args,
+  args?: ReadonlyArray<unknown>,
   since?: Since
 ): CacheError | undefined | Promise<undefined> => {
   const { states, report, access } = ctx
@@ -88,26 +82,38 @@ export const accept = <A>(
   const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
   if (ttl === 0) return dropped(ctx, key, generation, undefined)
   if (typeof ttl === 'object') return dropped(ctx, key, generation, ttl)
-  const tags = ctx.tagsOf === undefined ? undefined : tagsOfValue(ctx, key, value, x)
-  if (tags === NO_TAGS) return dropped(ctx, key, generation, undefined)
-  if (ctx.tickets !== undefined) return fillShared(ctx, key, generation, value, ttl, tags)
-  if (tags !== undefined) return writeTagged(ctx, key, generation, value, ttl, tags, since)
+  const tags = tagsOfValue(ctx, key, value, args)
+  if (E.isLeft(tags)) {
+    ctx.report.storeFailed(tags.left) // the cache's tags function threw: the value is answered, not stored
+    return dropped(ctx, key, generation, undefined)
+  }
+  if (ctx.tickets !== undefined) return fillShared(ctx, key, generation, value, ttl, tags.right)
+  if (tags.right !== undefined) return writeTagged(ctx, key, generation, value, ttl, tags.right, since)
   if (access.writeNow !== undefined) return stored(report, key, access.writeNow(key, value, ttl))
   return settled(access.write(key, value, ttl, () => states.isCurrent(key, generation)), (w) => stored(report, key, w))
 }
 
-const NO_TAGS: unique symbol = Symbol('no tags')
-
-/** The tags of a loaded value; `NO_TAGS` (reported: nothing is stored) when the cache's `tags` function threw. */
-const tagsOfValue = <A>(ctx: LoadContext<A>, key: string, value: A, x: Args | undefined): ReadonlyArray<string> | typeof NO_TAGS => {
-  const args = x === undefined ? [] : x.list ? (x.x as ReadonlyArray<unknown>) : [x.x]
+/**
+ * The tags of a value, from the cache's `tags` function over the call's argument list (a write by key hands none);
+ * `undefined` for a cache without tags; a `StoreFailure` when the function threw.
+ */
+export const tagsOfValue = <A>(
+  ctx: LoadContext<A>,
+  key: string,
+  value: A,
+  args: ReadonlyArray<unknown> | undefined
+): Either<CacheError, ReadonlyArray<string> | undefined> => {
+  if (ctx.tagsOf === undefined) return E.right(undefined)
   try {
-    return (ctx.tagsOf as NonNullable<LoadContext<A>['tagsOf']>)(value, args)
+    return E.right(ctx.tagsOf(value, args ?? []))
   } catch (e) {
-    ctx.report.storeFailed(CE.storeFailure('set', e, key))
-    return NO_TAGS
+    return E.left(CE.storeFailure('set', e, key))
   }
 }
+
+/** The argument list of a call whose loader was handed `x`: `x` itself, unless a plain call of one argument handed the argument. */
+export const argsOf = <A>(ctx: LoadContext<A>, x: unknown, listed: boolean): ReadonlyArray<unknown> | undefined =>
+  ctx.tagsOf === undefined ? undefined : listed || !ctx.single ? (x as ReadonlyArray<unknown>) : [x]
 
 /** The write of a tagged value, with the tag clock its load began at (once it is read, for a store that is away). */
 const writeTagged = <A>(

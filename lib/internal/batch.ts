@@ -20,7 +20,7 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
-import { accept, dropTicket, lead, sinceOf } from './accept'
+import { accept, argsOf, dropTicket, lead, sinceOf } from './accept'
 import type { LoadContext } from './accept'
 import { loading } from './keyState'
 import { joiner } from './load'
@@ -97,7 +97,7 @@ const loadLed = <K, A>(ctx: LoadContext<A>, shape: Shape, led: ReadonlyArray<Led
     led.forEach((l, j) => {
       const value = values[j] as A
       report.ended(l.key, started, true)
-      const accepted = accept(ctx, l.key, l.generation, value, ctx.tagsOf === undefined ? undefined : { x: [l.id], list: true }, since)
+      const accepted = accept(ctx, l.key, l.generation, value, argsOf(ctx, [l.id], true), since)
       if (accepted instanceof Promise) void accepted.then(() => finish(ctx, l, E.right(value)))
       else finish(ctx, l, accepted === undefined ? E.right(value) : E.left(shape.own(accepted)))
     })

@@ -19,7 +19,8 @@ import type { Stats, WithOutcome } from '../CacheEvent'
 import type { Clock } from '../Clock'
 import type { ResolvedConfig } from '../Config'
 import * as Freshness from '../Freshness'
-import type { EntityCodec, Store, Tagged } from '../Store'
+import type { EntityCodec, Store } from '../Store'
+import { tagsOfValue } from './accept'
 import type { LoadContext } from './accept'
 import type * as Events from './events'
 import * as Fresh from './fresh'
@@ -98,16 +99,6 @@ export interface EngineOptions<A> {
   readonly tagsOf: LoadContext<A>['tagsOf']
 }
 
-/** The tags of a value written through (`set`): as new as the write, so no clock is handed. */
-const taggedOf = <A>(ctx: LoadContext<A>, key: string, value: A, args: ReadonlyArray<unknown> | undefined): Either<CacheError, Tagged | undefined> => {
-  if (ctx.tagsOf === undefined) return E.right(undefined)
-  try {
-    return E.right({ tags: ctx.tagsOf(value, args ?? []) })
-  } catch (e) {
-    return E.left(CE.storeFailure('set', e, key))
-  }
-}
-
 /** The cache's own operations (`getByKey`, `setByKey`, ...), over the same state and store as the loads. */
 const operations = <A>(name: string, ctx: LoadContext<A>, events: Events.Events, negatives: Negatives.Negatives, windows: Freshness.Windows) => {
   const { codec, disabled, states, access, report } = ctx
@@ -139,14 +130,15 @@ const operations = <A>(name: string, ctx: LoadContext<A>, events: Events.Events,
     setByKey: (value: A, key: string, args?: ReadonlyArray<unknown>): Promise<Either<CacheError, void>> => {
       if (disabled) return Promise.resolve(E.right(undefined))
       if (!codec.is(value)) return Promise.resolve(E.left(report.rejected(key, value)))
-      const tagged = taggedOf(ctx, key, value, args)
-      if (E.isLeft(tagged)) return Promise.resolve(tagged)
+      const tags = tagsOfValue(ctx, key, value, args)
+      if (E.isLeft(tags)) return Promise.resolve(tags)
       states.fence(key)
       negatives.forget(key)
       const ttl = ctx.ttlOf === undefined ? ctx.ttl : ctx.ttlOf(value)
       if (typeof ttl === 'object') return Promise.resolve(E.left(ttl))
       if (ttl === 0) return Promise.resolve(access.remove(key))
-      const w = access.write(key, value, ttl, () => true, tagged.right)
+      // a write through is as new as itself: no tag clock is handed (see `Tagged.since`)
+      const w = access.write(key, value, ttl, () => true, tags.right === undefined ? undefined : { tags: tags.right })
       return fencedAgain(w, () => states.fence(key)).then((r) => report.written(key, r))
     },
     invalidateByKey: (key: string): Promise<Either<CacheError, void>> => {

@@ -25,8 +25,7 @@ import type { Outcome } from '../CacheEvent'
 import type { Clock } from '../Clock'
 import * as ErrorPolicy from '../ErrorPolicy'
 import * as Freshness from '../Freshness'
-import { accept, dropTicket, lead, sinceOf } from './accept'
-import type { Args } from './accept'
+import { accept, argsOf, dropTicket, lead, sinceOf } from './accept'
 import type { LoadContext } from './accept'
 import type { Fetching, KeyState } from './keyState'
 import { MISS } from './miss'
@@ -65,8 +64,8 @@ export interface FreshContext<A> extends LoadContext<A> {
 interface Start<A> {
   readonly run: (signal: AbortSignal | undefined) => Promise<Either<unknown, A>>
   readonly abortable: boolean
-  /** What the loader was handed, for the cache's `tags` (`undefined` when it has none). */
-  readonly args: Args | undefined
+  /** The call's argument list, for the cache's `tags` (`undefined` when it has none). */
+  readonly args: ReadonlyArray<unknown> | undefined
 }
 
 export interface FreshLoads<A> {
@@ -93,7 +92,7 @@ const fetching = (generation: number): Fetching => ({
 const startOf = <A>(ctx: LoadContext<A>, shape: Shape<A, unknown>, f: unknown, x: unknown): Start<A> => ({
   run: (signal) => shape.run(f as never, x, signal),
   abortable: shape.abortable,
-  args: ctx.tagsOf === undefined ? undefined : { x, list: shape.listed || !ctx.single }
+  args: argsOf(ctx, x, shape.listed)
 })
 
 /** The counters and events of what callers were answered. */

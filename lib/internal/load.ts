@@ -12,7 +12,7 @@ import * as E from 'fp-ts/Either'
 import type { Either } from 'fp-ts/Either'
 import * as CE from '../CacheError'
 import type { CacheError } from '../CacheError'
-import { accept, dropTicket, lead, sinceOf } from './accept'
+import { accept, argsOf, dropTicket, lead, sinceOf } from './accept'
 import type { LoadContext } from './accept'
 import { resultOf, valueOf } from './settled'
 import { loading } from './keyState'
@@ -52,7 +52,7 @@ const runForResult = <A, E, X>(
       states.settle(key, generation)
       return r
     }
-    const accepted = accept(ctx, key, generation, r.right, ctx.tagsOf === undefined ? undefined : { x, list: !ctx.single }, since)
+    const accepted = accept(ctx, key, generation, r.right, argsOf(ctx, x, false), since)
     if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), r))
     states.settle(key, generation)
     return accepted === undefined ? r : E.left(accepted)
@@ -83,7 +83,7 @@ const runForValue = <A, X>(
   return p.then(
     (value) => {
       ctx.report.ended(key, started, true)
-      const accepted = accept(ctx, key, generation, value, ctx.tagsOf === undefined ? undefined : { x, list: !ctx.single }, since)
+      const accepted = accept(ctx, key, generation, value, argsOf(ctx, x, false), since)
       if (accepted instanceof Promise) return accepted.then(() => (states.settle(key, generation), value))
       states.settle(key, generation)
       if (accepted !== undefined) throw CE.toError(accepted)

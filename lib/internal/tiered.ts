@@ -71,12 +71,10 @@ const tierOf = <A>(r: Resolved, ctx: StoreContext<A>) => {
     state.changes++
     void l1.clear()
   }
-  /** A copy read from L2 does not know its tags, so an invalidation of any tag drops every copy of the cache. */
-  const dropTags = dropAll
   const hear = (message: Message): void => {
     if (message.cache !== ctx.name) return
     if (message._tag === 'Invalidated') message.keys.forEach(drop)
-    else dropAll() // TagsInvalidated, Cleared
+    else dropAll() // Cleared, or TagsInvalidated: a copy read from L2 does not know its tags
   }
   r.bus?.subscribe({
     message: hear,
@@ -87,7 +85,7 @@ const tierOf = <A>(r: Resolved, ctx: StoreContext<A>) => {
   })
   const found = (key: string): Copy<A> | Miss => (state.subscribed ? read(key) : MISS)
   const life = (copy: Copy<A>): number | undefined => (copy.until === null ? undefined : Math.max(0, copy.until - clock.now()))
-  return { state, found, life, keep, drop, dropAll, dropTags, purge: l1.purge }
+  return { state, found, life, keep, drop, dropAll, purge: l1.purge }
 }
 
 type Tier<A> = ReturnType<typeof tierOf<A>>
@@ -197,13 +195,13 @@ const flightOf = <A>(ctx: StoreContext<A>, flight: Flight<A>, tier: Tier<A>, pub
   release: flight.release
 })
 
-/** L2's tags: an invalidation drops this process's tagged copies, and is published. */
+/** L2's tags: an invalidation drops this process's copies (a copy read from L2 does not know its tags), and is published. */
 const tagsOf = <A>(ctx: StoreContext<A>, tags: Tags, tier: Tier<A>, publish: (m: Message) => Promise<Either<CacheError, void>>): Tags => ({
   clock: tags.clock,
   invalidate: (list) => () => {
-    tier.dropTags()
+    tier.dropAll()
     return tags.invalidate(list)().then((w) => {
-      tier.dropTags()
+      tier.dropAll()
       return E.isLeft(w) ? w : publish({ _tag: 'TagsInvalidated', cache: ctx.name, tags: list })
     })
   }
